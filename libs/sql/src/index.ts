@@ -1,0 +1,3 @@
+export * from './sql-database';
+export * from './postgres-database';
+export * from './pglite-database';

@@ -1,0 +1,44 @@
+// Test tiers are chosen by file suffix: *.unit.spec.ts (pure), *.int.spec.ts (one real dependency),
+// *.e2e.spec.ts (whole process over HTTP).
+const path = require('path');
+const root = path.resolve(__dirname, '..');
+const tsconfig = require('../tsconfig.json');
+
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [
+    `^${alias}$`,
+    `<rootDir>/${target}`,
+  ]),
+);
+
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2022',
+      },
+      module: { type: 'commonjs' },
+    },
+  ],
+};
+
+const project = (name, extra = {}) => ({
+  displayName: name,
+  rootDir: root,
+  testMatch: [`<rootDir>/{apps,libs,test}/**/*.${name}.spec.ts`],
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper,
+  ...extra,
+});
+
+module.exports = {
+  projects: [
+    project('unit'),
+    project('int', { globalSetup: '<rootDir>/test/services.global-setup.js' }),
+    project('e2e', { globalSetup: '<rootDir>/test/services.global-setup.js' }),
+  ],
+};
