@@ -1,0 +1,94 @@
+import * as path from 'path';
+import { ConfigError, Env, readEnum, readInt, readString, readUrl, requireString } from './env-reader';
+
+export type EventStoreKind = 'pglite' | 'postgres' | 'esdb';
+export type RunMode = 'all-in-one' | 'registry' | 'projector' | 'log-exporter';
+
+/** Everything the Roster processes read from the environment. Only this module reads `process.env`. */
+export interface RosterConfig {
+  mode: RunMode;
+  /** HTTP port of the all-in-one process or the registry (projector/exporter serve health on it too). */
+  port: number;
+  /** External base URL without a trailing slash; issuers and links derive from it. */
+  publicUrl: string;
+  dataDir: string;
+  eventStore: EventStoreKind;
+  databaseUrl?: string;
+  eventStoreUrl?: string;
+  kafkaBrokers: string[];
+  /** base64 of 32 bytes; undefined in all-in-one mode means "generate into DATA_DIR". */
+  secretsKey?: string;
+  bootstrapClientId?: string;
+  bootstrapClientSecret?: string;
+  /** Lifetime of access tokens issued for APIs that do not set their own (seconds). */
+  defaultTokenLifetimeSeconds: number;
+  /** Default grace period of the previous secret after a rotation (seconds, 0 = revoke at once like Auth0). */
+  secretRotationGraceSeconds: number;
+  /** Largest accepted request body (bytes). */
+  bodyLimitBytes: number;
+  /** Management API rate limit per tenant: requests per second, with a burst of the same size. */
+  managementRateLimitPerSecond: number;
+}
+
+const MAX_GRACE_SECONDS = 7 * 24 * 3600;
+
+export const readRosterConfig = (mode: RunMode, env: Env = process.env): RosterConfig => {
+  const port = readInt(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = (readUrl(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const eventStore = readEnum<EventStoreKind>(env, 'EVENT_STORE', ['pglite', 'postgres', 'esdb'], 'pglite');
+  const databaseUrl = readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const eventStoreUrl = readUrl(env, 'EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kdb:']);
+  const secretsKey = readString(env, 'SECRETS_KEY');
+  const kafkaBrokers = (readString(env, 'KAFKA_BROKERS') ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+
+  if (eventStore === 'postgres' && !databaseUrl) {
+    throw new ConfigError('EVENT_STORE=postgres needs DATABASE_URL, e.g. postgres://user@127.0.0.1:5432/roster');
+  }
+  if (eventStore === 'esdb' && !eventStoreUrl) {
+    throw new ConfigError('EVENT_STORE=esdb needs EVENTSTORE_URL, e.g. esdb://localhost:2113?tls=false');
+  }
+  if (mode !== 'all-in-one') {
+    if (eventStore === 'pglite') {
+      throw new ConfigError(
+        `the ${mode} service runs in split mode and cannot share the embedded store: set EVENT_STORE=postgres (or esdb) and DATABASE_URL, or use npm start for all-in-one`,
+      );
+    }
+    if (!databaseUrl) throw new ConfigError(`the ${mode} service keeps read models in PostgreSQL: set DATABASE_URL`);
+    requireString(env, 'SECRETS_KEY', 'split mode needs a shared key; generate one with: openssl rand -base64 32');
+  }
+  const bootstrapClientId = readString(env, 'BOOTSTRAP_CLIENT_ID');
+  const bootstrapClientSecret = readString(env, 'BOOTSTRAP_CLIENT_SECRET');
+  if ((bootstrapClientId === undefined) !== (bootstrapClientSecret === undefined)) {
+    throw new ConfigError('set both BOOTSTRAP_CLIENT_ID and BOOTSTRAP_CLIENT_SECRET, or neither to have them generated');
+  }
+  if (bootstrapClientId !== undefined && !/^[A-Za-z0-9_-]{16,64}$/.test(bootstrapClientId)) {
+    throw new ConfigError('BOOTSTRAP_CLIENT_ID must be 16 to 64 characters of A-Z, a-z, 0-9, _ or -');
+  }
+  if (bootstrapClientSecret !== undefined && bootstrapClientSecret.length < 32) {
+    throw new ConfigError('BOOTSTRAP_CLIENT_SECRET must be at least 32 characters (generate one with: openssl rand -base64 48)');
+  }
+
+  return {
+    mode,
+    port,
+    publicUrl,
+    dataDir: path.resolve(readString(env, 'DATA_DIR') ?? './data'),
+    eventStore,
+    databaseUrl,
+    eventStoreUrl,
+    kafkaBrokers,
+    secretsKey,
+    bootstrapClientId,
+    bootstrapClientSecret,
+    defaultTokenLifetimeSeconds: readInt(env, 'TOKEN_LIFETIME_SECONDS', 86400, 60, 2592000),
+    secretRotationGraceSeconds: readInt(env, 'SECRET_ROTATION_GRACE_SECONDS', 0, 0, MAX_GRACE_SECONDS),
+    bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
+    managementRateLimitPerSecond: readInt(env, 'MANAGEMENT_RATE_LIMIT', 1000, 1, 1000000),
+  };
+};
+
+export const tenantBaseUrl = (config: Pick<RosterConfig, 'publicUrl'>, tenant: string): string =>
+  `${config.publicUrl}/tenants/${tenant}`;

@@ -1,0 +1,2 @@
+export * from './secrets-key-file';
+export * from './storage';
