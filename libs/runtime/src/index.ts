@@ -1,2 +1,3 @@
 export * from './secrets-key-file';
 export * from './storage';
+export * from './process-host';

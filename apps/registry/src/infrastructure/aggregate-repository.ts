@@ -3,9 +3,6 @@ import { ConcurrencyError } from '@roster/errors';
 import { EventStore } from '@roster/event-store';
 import { StreamFold, StreamSnapshot, StreamStateCache } from './stream-state-cache';
 
-export interface DecidingFold<State, Event> extends StreamFold<State> {
-  evolve(state: State, event: { type: string; data: Record<string, unknown> }): State;
-}
 
 export interface ExecutionResult<State, Event> {
   events: Event[];

@@ -1,0 +1,98 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { RosterError } from '@roster/errors';
+import { ClientsReader, ConnectionsReader } from '@roster/read-models';
+import { RequireAnyScope } from '../../auth/scopes.decorator';
+import { ManagementAuthGuard, Caller } from '../../auth/management-auth.guard';
+import { CurrentCaller } from '../../auth/caller.decorator';
+import { commandMetadata } from '../command-metadata';
+import { ClientListQueryDto, FieldsQueryDto, ListQueryDto, RotateSecretQueryDto, selectFields, selectFieldsOfList } from '../list-query.dto';
+import {
+  ClientResponse,
+  CreateClientCommand,
+  DeleteClientCommand,
+  RotateClientSecretCommand,
+  UpdateClientCommand,
+} from './commands/client.commands';
+import { RegistrySettings } from '../../infrastructure/registry-settings';
+
+const READ_CLIENTS = ['read:clients', 'read:client_keys', 'read:client_summary'] as const;
+
+/** `B/api/v2/clients`: Auth0's applications endpoints. */
+@Controller('tenants/:tenant/api/v2/clients')
+@UseGuards(ManagementAuthGuard)
+export class ClientsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly clients: ClientsReader,
+    private readonly connections: ConnectionsReader,
+    private readonly settings: RegistrySettings,
+  ) {}
+
+  @Get()
+  @RequireAnyScope(...READ_CLIENTS)
+  async list(@Param('tenant') tenant: string, @Query() query: ClientListQueryDto): Promise<unknown> {
+    const page = await this.clients.list(tenant, {
+      page: query.page,
+      per_page: query.per_page,
+      include_totals: query.include_totals,
+      from: query.from,
+      take: query.take,
+      app_type: query.app_type?.split(','),
+      is_first_party: query.is_first_party,
+      is_global: query.is_global,
+    });
+    return selectFieldsOfList(page, 'clients', query);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @RequireAnyScope('create:clients')
+  create(@Param('tenant') tenant: string, @Body() body: unknown, @CurrentCaller() caller: Caller): Promise<ClientResponse> {
+    return this.commands.execute(new CreateClientCommand(tenant, body, commandMetadata(caller)));
+  }
+
+  @Get(':id')
+  @RequireAnyScope(...READ_CLIENTS)
+  async get(@Param('tenant') tenant: string, @Param('id') id: string, @Query() query: FieldsQueryDto): Promise<unknown> {
+    const client = await this.clients.get(tenant, id);
+    if (!client) throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
+    return selectFields(client, query);
+  }
+
+  @Patch(':id')
+  @RequireAnyScope('update:clients')
+  update(@Param('tenant') tenant: string, @Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller): Promise<ClientResponse> {
+    if (body !== null && typeof body === 'object' && 'client_secret' in body && !caller.scopes.has('update:client_keys')) {
+      throw new RosterError('forbidden', 'insufficient_scope', 'Insufficient scope, expected any of: update:client_keys');
+    }
+    return this.commands.execute(new UpdateClientCommand(tenant, id, body, commandMetadata(caller)));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireAnyScope('delete:clients')
+  async remove(@Param('tenant') tenant: string, @Param('id') id: string, @CurrentCaller() caller: Caller): Promise<void> {
+    await this.commands.execute(new DeleteClientCommand(tenant, id, commandMetadata(caller)));
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @RequireAnyScope('update:client_keys')
+  rotate(
+    @Param('tenant') tenant: string,
+    @Param('id') id: string,
+    @Query() query: RotateSecretQueryDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<ClientResponse> {
+    const grace = query.previous_secret_grace_period ?? this.settings.secretRotationGraceSeconds;
+    return this.commands.execute(new RotateClientSecretCommand(tenant, id, grace, commandMetadata(caller)));
+  }
+
+  @Get(':id/connections')
+  @RequireAnyScope('read:connections')
+  async connectionsOf(@Param('tenant') tenant: string, @Param('id') id: string, @Query() query: ListQueryDto): Promise<unknown> {
+    if (!(await this.clients.exists(tenant, id))) throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
+    return this.connections.listForClient(tenant, id, { from: query.from, take: query.take });
+  }
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'crypto';
+import { RosterError } from '@roster/errors';
+import { FailedAuthLimiter, SecretHasher, signJwt } from '@roster/security';
+import { tenantBaseUrl } from '@roster/config';
+import { RegistrySettings } from '../infrastructure/registry-settings';
+import { TenantKeys } from '../tenancy/tenant-keys';
+import { RegistryLookups } from '../tenancy/registry-lookups';
+import { TokenRequest, oauthError } from './token-request';
+
+export interface IssuedToken {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+}
+
+/** What a token request ended with, for the caller's log event (never the presented secret). */
+export interface TokenOutcome {
+  clientId: string;
+  clientName?: string;
+  audience?: string;
+  scope?: string;
+}
+
+/** Two limiters so a flood from many addresses cannot evict the state of one attacked client, and vice versa. */
+export class ClientAuthLimiters {
+  constructor(
+    readonly byClient = new FailedAuthLimiter(),
+    readonly byAddress = new FailedAuthLimiter(),
+  ) {}
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The client_credentials grant: authenticate the client (keyed hash, constant time, brute force slowed then refused),
+ * check the grant type, the audience and the client grant, and sign a JWT access token with the tenant's key.
+ */
+export class TokenService {
+  constructor(
+    private readonly lookups: RegistryLookups,
+    private readonly keys: TenantKeys,
+    private readonly hasher: SecretHasher,
+    private readonly limiters: ClientAuthLimiters,
+    private readonly settings: RegistrySettings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async issue(tenant: string, request: TokenRequest, ip: string, outcome: TokenOutcome): Promise<IssuedToken> {
+    const clientKey = `${tenant}:${request.clientId}`;
+    await this.throttle(this.limiters.byClient.check(clientKey), this.limiters.byAddress.check(ip));
+
+    const client = await this.lookups.application(tenant, request.clientId);
+    const authenticated =
+      client !== undefined &&
+      client.token_endpoint_auth_method === request.authMethod &&
+      this.secretMatches(request.clientSecret, client.secret_hash, client.previous_secret_hash, client.previous_secret_valid_until);
+    if (!client || !authenticated) {
+      this.limiters.byClient.recordFailure(clientKey);
+      this.limiters.byAddress.recordFailure(ip);
+      throw oauthError('invalid_client', 'Client authentication failed');
+    }
+    this.limiters.byClient.recordSuccess(clientKey);
+    outcome.clientName = client.name;
+
+    if (!client.grant_types.includes('client_credentials')) {
+      throw oauthError('unauthorized_client', "Grant type 'client_credentials' not allowed for the client.");
+    }
+    const tenantInfo = await this.lookups.tenant(tenant);
+    const audience = request.audience ?? tenantInfo?.default_audience;
+    if (!audience) throw oauthError('access_denied', 'No audience parameter was provided, and no default audience has been configured');
+    outcome.audience = audience;
+    const api = await this.lookups.resourceServer(tenant, audience);
+    if (!api) throw oauthError('access_denied', `Service not found: ${audience.slice(0, 200)}`);
+    const grant = await this.lookups.clientGrant(tenant, request.clientId, audience);
+    if (!grant) throw oauthError('access_denied', 'Client has not been granted scopes for audience');
+
+    const scopes = request.scope ? request.scope.filter((s) => grant.scope.includes(s)) : grant.scope;
+    if (request.scope && request.scope.length > 0 && scopes.length === 0) {
+      throw oauthError('invalid_scope', 'None of the requested scopes is granted to the client for this audience');
+    }
+    const scope = scopes.join(' ');
+    outcome.scope = scope;
+
+    const signing = await this.keys.signingKey(tenant);
+    if (!signing) throw new RosterError('unavailable', 'no_signing_key', 'The tenant has no signing key');
+    const iat = Math.floor(this.now() / 1000);
+    const lifetime = api.token_lifetime ?? this.settings.defaultTokenLifetimeSeconds;
+    const base = tenantBaseUrl(this.settings, tenant);
+    const accessToken = signJwt(
+      {
+        iss: `${base}/`,
+        sub: `${request.clientId}@clients`,
+        aud: audience,
+        iat,
+        exp: iat + lifetime,
+        jti: randomUUID(),
+        scope,
+        gty: 'client-credentials',
+        azp: request.clientId,
+      },
+      { kid: signing.kid, privateKey: signing.privateKey, typ: 'at+jwt' },
+    );
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: lifetime, scope };
+  }
+
+  private secretMatches(secret: string, hash: string | null, previousHash: string | null, previousValidUntil: string | null): boolean {
+    if (hash !== null && this.hasher.verify(secret, hash)) return true;
+    return previousHash !== null && previousValidUntil !== null && Date.parse(previousValidUntil) > this.now() && this.hasher.verify(secret, previousHash);
+  }
+
+  private async throttle(...decisions: ReturnType<FailedAuthLimiter['check']>[]): Promise<void> {
+    const refused = decisions.find((d) => d.action === 'refuse');
+    if (refused && refused.action === 'refuse') {
+      throw new RosterError('rate_limited', 'too_many_attempts', 'Too many failed client authentications; try again later', {
+        details: { retryAfterSeconds: refused.retryAfterSeconds },
+      });
+    }
+    const delay = Math.max(0, ...decisions.map((d) => (d.action === 'delay' ? d.delayMs : 0)));
+    if (delay > 0) await sleep(delay);
+  }
+}

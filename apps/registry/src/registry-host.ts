@@ -1,0 +1,64 @@
+import { Logger } from '@nestjs/common';
+import { Module, DynamicModule } from '@nestjs/common';
+import type { RosterConfig } from '@roster/config';
+import { HealthModule, MetricsRegistry } from '@roster/observability';
+import { ProjectionRunner, ReadModelFreshness, registryProjections } from '@roster/read-models';
+import { loadOrCreateSecretsKey, openStorage } from '@roster/runtime';
+import { createSecretCrypto, parseSecretsKey } from '@roster/security';
+import { BootstrapService } from './bootstrap/bootstrap.service';
+import { createHttpApp } from './http/http-app';
+import { ChangeFeed } from './infrastructure/change-feed';
+import { StreamStateCache } from './infrastructure/stream-state-cache';
+import { RegistryModule } from './registry.module';
+
+/** Streams whose cached states the registry keeps; the change feed evicts them when another process writes. */
+const CACHED_STREAM_PREFIXES = ['tenant-', 'application-', 'client-grant-', 'resource-server-'];
+
+@Module({})
+class RegistryHostModule {
+  static forRoot(imports: DynamicModule[]): DynamicModule {
+    return { module: RegistryHostModule, imports };
+  }
+}
+
+/**
+ * Starts the registry's HTTP service. With `runProjections` (all-in-one) the read models are built in this process;
+ * otherwise (split mode) the projector service builds them and this process waits on its checkpoint.
+ */
+export const startRegistryHost = async (config: RosterConfig, options: { runProjections: boolean }): Promise<() => Promise<void>> => {
+  const logger = new Logger('registry');
+  const secretsKey = await loadOrCreateSecretsKey(config.secretsKey, config.dataDir);
+  const secrets = createSecretCrypto(parseSecretsKey(secretsKey));
+  const storage = await openStorage(config);
+  const metrics = new MetricsRegistry();
+
+  const runner = options.runProjections ? new ProjectionRunner(storage.readModels, storage.eventStore, registryProjections) : undefined;
+  await runner?.start();
+  const freshness = new ReadModelFreshness(storage.readModels, { runner });
+  const cache = new StreamStateCache(storage.eventStore);
+  const feed = new ChangeFeed(storage.eventStore, cache, CACHED_STREAM_PREFIXES);
+  await feed.start();
+
+  const app = await createHttpApp(
+    RegistryHostModule.forRoot([
+      RegistryModule.forRoot({ config, storage, secrets, cache, freshness }),
+      HealthModule.forRoot(metrics, [
+        { name: 'event_store', check: async () => void (await storage.eventStore.headPosition()) },
+        { name: 'read_models', check: async () => void (await storage.readModels.query('SELECT 1')) },
+      ]),
+    ]),
+    { bodyLimitBytes: config.bodyLimitBytes },
+  );
+  await app.init();
+  await app.get(BootstrapService).ensureBootstrapped();
+  await app.listen(config.port, '0.0.0.0');
+  logger.log(`listening on ${config.publicUrl} (event store: ${config.eventStore}, port ${config.port})`);
+
+  return async () => {
+    await app.close();
+    await feed.stop();
+    await freshness.close();
+    await runner?.stop();
+    await storage.close();
+  };
+};

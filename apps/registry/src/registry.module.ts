@@ -1,0 +1,105 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { RosterConfig } from '@roster/config';
+import type { Storage } from '@roster/runtime';
+import { ClientGrantsReader, ClientsReader, ConnectionsReader, ReadModelFreshness, ResourceServersReader, TenantsReader } from '@roster/read-models';
+import { SecretBox, SecretCrypto, SecretHasher } from '@roster/security';
+import { ManagementAuthGuard, ManagementRateLimiter } from './auth/management-auth.guard';
+import { AggregateRepository } from './infrastructure/aggregate-repository';
+import { Clock } from './infrastructure/clock';
+import { RegistrySettings } from './infrastructure/registry-settings';
+import { StreamStateCache } from './infrastructure/stream-state-cache';
+import { WriteModel } from './infrastructure/write-model';
+import { BootstrapOptions, BootstrapService } from './bootstrap/bootstrap.service';
+import { ClientGrantsController, ChangeClientGrantHandler } from './management/client-grants/client-grants.controller';
+import { ClientsController } from './management/clients/clients.controller';
+import { ClientCommandHandlers } from './management/clients/handlers/client.handlers';
+import { ConnectionCommandHandlers } from './management/connections/connection.handlers';
+import { ConnectionsController } from './management/connections/connections.controller';
+import { ChangeResourceServerHandler, ResourceServersController } from './management/resource-servers/resource-servers.controller';
+import { TenantSettingsController } from './management/tenants/tenant-settings.controller';
+import { TenantsController } from './management/tenants/tenants.controller';
+import { TenantProvisioner } from './tenancy/tenant-provisioner';
+import { DiscoveryController } from './oauth/discovery.controller';
+import { TokenController } from './oauth/token.controller';
+import { ClientAuthLimiters, TokenService } from './oauth/token.service';
+import { RegistryLookups } from './tenancy/registry-lookups';
+import { TenantKeys } from './tenancy/tenant-keys';
+
+/** What the registry needs from the process that hosts it (all-in-one or the registry service alone). */
+export interface RegistryDependencies {
+  config: RosterConfig;
+  storage: Storage;
+  secrets: SecretCrypto;
+  cache: StreamStateCache;
+  freshness: ReadModelFreshness;
+}
+
+@Module({})
+export class RegistryModule {
+  static forRoot(deps: RegistryDependencies): DynamicModule {
+    const settings = new RegistrySettings(deps.config);
+    const db = deps.storage.readModels;
+    const repository = new AggregateRepository(deps.storage.eventStore, deps.cache);
+    return {
+      module: RegistryModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [
+        ClientsController,
+        ConnectionsController,
+        ResourceServersController,
+        ClientGrantsController,
+        TenantSettingsController,
+        TenantsController,
+        TokenController,
+        DiscoveryController,
+      ],
+      providers: [
+        { provide: RegistrySettings, useValue: settings },
+        { provide: StreamStateCache, useValue: deps.cache },
+        { provide: WriteModel, useValue: new WriteModel(repository, deps.freshness) },
+        { provide: SecretHasher, useValue: deps.secrets.clientSecrets },
+        { provide: SecretBox, useValue: deps.secrets.box },
+        { provide: Clock, useValue: new Clock() },
+        { provide: ClientsReader, useValue: new ClientsReader(db) },
+        { provide: ConnectionsReader, useValue: new ConnectionsReader(db) },
+        { provide: ClientGrantsReader, useValue: new ClientGrantsReader(db) },
+        { provide: ResourceServersReader, useValue: new ResourceServersReader(db) },
+        { provide: TenantsReader, useValue: new TenantsReader(db) },
+        { provide: TenantKeys, useFactory: (cache: StreamStateCache, box: SecretBox) => new TenantKeys(cache, box), inject: [StreamStateCache, SecretBox] },
+        { provide: RegistryLookups, useFactory: (cache: StreamStateCache) => new RegistryLookups(cache), inject: [StreamStateCache] },
+        {
+          provide: ManagementRateLimiter,
+          useValue: new ManagementRateLimiter({ capacity: settings.managementRateLimitPerSecond, refillPerSecond: settings.managementRateLimitPerSecond }),
+        },
+        { provide: ClientAuthLimiters, useValue: new ClientAuthLimiters() },
+        {
+          provide: TokenService,
+          useFactory: (lookups: RegistryLookups, keys: TenantKeys, hasher: SecretHasher, limiters: ClientAuthLimiters) =>
+            new TokenService(lookups, keys, hasher, limiters, settings),
+          inject: [RegistryLookups, TenantKeys, SecretHasher, ClientAuthLimiters],
+        },
+        {
+          provide: TenantProvisioner,
+          useFactory: (write: WriteModel, hasher: SecretHasher, box: SecretBox, clock: Clock) => new TenantProvisioner(write, hasher, box, settings, clock),
+          inject: [WriteModel, SecretHasher, SecretBox, Clock],
+        },
+        {
+          provide: BootstrapService,
+          useFactory: (provisioner: TenantProvisioner) =>
+            new BootstrapService(provisioner, {
+              dataDir: deps.config.dataDir,
+              clientId: deps.config.bootstrapClientId,
+              clientSecret: deps.config.bootstrapClientSecret,
+            } satisfies BootstrapOptions),
+          inject: [TenantProvisioner],
+        },
+        ManagementAuthGuard,
+        ...ClientCommandHandlers,
+        ...ConnectionCommandHandlers,
+        ChangeResourceServerHandler,
+        ChangeClientGrantHandler,
+      ],
+    };
+  }
+}

@@ -1,0 +1,36 @@
+'use strict';
+// Which event stores a benchmark runs against: always the embedded default, and PostgreSQL when DATABASE_URL is set
+// (each run on its own scratch database, dropped afterwards). BENCH_STORES=pglite|postgres narrows the list.
+const { createScratchDatabase } = require('./postgres');
+const { startRoster } = require('./roster');
+const { withCleanup } = require('./processes');
+const { log } = require('./report');
+
+/** @returns {{ label: string, eventStore: 'pglite'|'postgres' }[]} */
+const storesToRun = () => {
+  const wanted = (process.env.BENCH_STORES ?? 'pglite,postgres').split(',').map((s) => s.trim());
+  const stores = [];
+  if (wanted.includes('pglite')) stores.push({ label: 'embedded', eventStore: 'pglite' });
+  if (wanted.includes('postgres')) {
+    if (process.env.DATABASE_URL) stores.push({ label: 'postgres', eventStore: 'postgres' });
+    else log('PostgreSQL skipped: DATABASE_URL is not set');
+  }
+  if (stores.length === 0) throw new Error('no event store to run against (check BENCH_STORES and DATABASE_URL)');
+  return stores;
+};
+
+/** Starts Roster on `store`, runs `fn(roster)`, then stops it and drops its scratch database. */
+const withRoster = (store, fn) =>
+  withCleanup(async (onCleanup) => {
+    let databaseUrl;
+    if (store.eventStore === 'postgres') {
+      const db = await createScratchDatabase(process.env.DATABASE_URL);
+      onCleanup(db.drop);
+      databaseUrl = db.url;
+    }
+    const roster = await startRoster({ eventStore: store.eventStore, databaseUrl });
+    onCleanup(roster.stop);
+    return fn(roster);
+  });
+
+module.exports = { storesToRun, withRoster };

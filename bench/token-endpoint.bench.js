@@ -1,0 +1,118 @@
+'use strict';
+// client_credentials tokens/s: Roster all-in-one against node-oidc-provider on the same machine in the same run.
+// Both issue ES256 JWT access tokens for one API with two scopes to a client_secret_post client. They run one after
+// the other, never at the same time, so neither steals CPU from the other's measurement.
+//
+//   node bench/token-endpoint.bench.js            both (target: Roster >= 3000/s and >= 2x the baseline)
+//   BENCH_ONLY=baseline node bench/...            only oidc-provider (no build needed)
+//   BENCH_ONLY=roster node bench/...              only Roster
+const { startOidcProviderBaseline } = require('./lib/baseline');
+const { startRoster, managementApi, requestToken, tokenForm } = require('./lib/roster');
+const { runLoad, describeRun } = require('./lib/load');
+const { figure, finish, log } = require('./lib/report');
+const { benchOptions, main } = require('./lib/options');
+const { withCleanup } = require('./lib/processes');
+
+const TARGET_PER_SECOND = 3000;
+const TARGET_RATIO = 2;
+const SCOPES = ['read:things', 'write:things'];
+
+/** Warm-up then the measured run of one token endpoint with a fixed form body. */
+const measureTokens = async (label, tokenEndpoint, form, opts) => {
+  const load = {
+    url: tokenEndpoint,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    connections: opts.connections,
+  };
+  log(`${label}: warming up ${opts.warmupSec} s`);
+  await runLoad({ ...load, durationSec: opts.warmupSec });
+  log(`${label}: measuring ${opts.durationSec} s at ${opts.connections} connections`);
+  const r = await runLoad({ ...load, durationSec: opts.durationSec });
+  log(describeRun(label, r));
+  if (r.ok === 0) throw new Error(`${label} issued no token: ${r.sampleFailure ?? 'no answer'}`);
+  return r;
+};
+
+const baselineRun = (opts) =>
+  withCleanup(async (onCleanup) => {
+    const baseline = await startOidcProviderBaseline();
+    onCleanup(baseline.stop);
+    const params = {
+      clientId: baseline.clientId,
+      clientSecret: baseline.clientSecret,
+      resource: baseline.audience,
+      scope: SCOPES.join(' '),
+    };
+    await requestToken(baseline.tokenEndpoint, params); // fails loudly if the set-up is wrong
+    return measureTokens('oidc-provider', baseline.tokenEndpoint, tokenForm(params), opts);
+  });
+
+/** An ordinary machine-to-machine set-up: one API with two scopes, one application granted both. */
+const setUpRosterClient = async (roster) => {
+  const api = await managementApi(roster);
+  const audience = 'https://bench.roster.test/api/';
+  await api.call(
+    'POST',
+    '/resource-servers',
+    {
+      name: 'Bench API',
+      identifier: audience,
+      scopes: SCOPES.map((value) => ({ value, description: value })),
+    },
+    [201],
+  );
+  const app = await api.call('POST', '/clients', { name: 'bench-m2m', app_type: 'non_interactive' }, [201]);
+  await api.call('POST', '/client-grants', { client_id: app.client_id, audience, scope: SCOPES }, [201]);
+  return { clientId: app.client_id, clientSecret: app.client_secret, audience, scope: SCOPES.join(' ') };
+};
+
+const rosterRun = (opts) =>
+  withCleanup(async (onCleanup) => {
+    const roster = await startRoster();
+    onCleanup(roster.stop);
+    const params = await setUpRosterClient(roster);
+    await requestToken(roster.tokenEndpoint, params);
+    return measureTokens('roster', roster.tokenEndpoint, tokenForm(params), opts);
+  });
+
+main(async () => {
+  const opts = benchOptions();
+  const only = process.env.BENCH_ONLY || undefined;
+  if (only !== undefined && only !== 'baseline' && only !== 'roster') {
+    throw new Error(`BENCH_ONLY must be baseline or roster, got "${only}"`);
+  }
+  const baseline = only === 'roster' ? undefined : await baselineRun(opts);
+  const roster = only === 'baseline' ? undefined : await rosterRun(opts);
+
+  for (const [name, r] of [
+    ['roster', roster],
+    ['baseline', baseline],
+  ]) {
+    if (r) figure('token latency ms', { system: name, p50: r.p50, p99: r.p99 });
+  }
+  if (roster && baseline) {
+    const ratio = roster.perSecond / baseline.perSecond;
+    figure(
+      'tokens/s',
+      { roster: roster.perSecond, baseline: baseline.perSecond, ratio },
+      {
+        text: `>= ${TARGET_PER_SECOND} and >= ${TARGET_RATIO}x`,
+        met: roster.perSecond >= TARGET_PER_SECOND && ratio >= TARGET_RATIO,
+      },
+    );
+  } else if (roster) {
+    figure(
+      'tokens/s',
+      { roster: roster.perSecond },
+      {
+        text: `>= ${TARGET_PER_SECOND}`,
+        met: roster.perSecond >= TARGET_PER_SECOND,
+      },
+    );
+  } else {
+    figure('tokens/s', { baseline: baseline.perSecond });
+  }
+  finish();
+});

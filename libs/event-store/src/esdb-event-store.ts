@@ -1,0 +1,256 @@
+import {
+  ANY,
+  AllStreamSubscription,
+  AppendExpectedRevision,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  Filter,
+  NO_STREAM,
+  Position,
+  START,
+  STREAM_EXISTS,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  eventTypeFilter,
+  excludeSystemEvents,
+  jsonEvent,
+  streamNameFilter,
+} from '@eventstore/db-client';
+import { ConcurrencyError, RosterError } from '@roster/errors';
+import {
+  AppendResult,
+  EventStore,
+  EventSubscription,
+  EventToAppend,
+  ExpectedRevision,
+  GlobalLogFilter,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+} from './event-store.port';
+import {
+  DEFAULT_READ_ALL_LIMIT,
+  assertAppendable,
+  describeExpected,
+  matchesFilter,
+  normalizeFilter,
+} from './event-store.support';
+
+/** What the client hands out for stream and $all reads alike (only the fields used here). */
+interface EsdbResolvedEvent {
+  event?: {
+    id: string;
+    streamId: string;
+    type: string;
+    revision: bigint;
+    created: Date;
+    isJson: boolean;
+    data: unknown;
+    metadata: unknown;
+    position?: Position;
+  };
+  commitPosition?: bigint;
+}
+
+/**
+ * The event store on EventStoreDB (client 6.x). The global position is the commit position of $all. System events
+ * (`$` streams and types) and non-JSON events are never surfaced. The 6.x client cannot filter `readAll`, and a
+ * subscription filter is either on stream names or on event types, so the exact filter is applied here and the
+ * server filter only narrows what crosses the wire.
+ */
+export class EsdbEventStore implements EventStore {
+  private readonly subscriptions = new Set<EventSubscription>();
+
+  private constructor(private readonly client: EventStoreDBClient) {}
+
+  /** e.g. `esdb://localhost:2113?tls=false`. The store owns this client and disposes it on `close()`. */
+  static connect(connectionString: string): EsdbEventStore {
+    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString));
+  }
+
+  async append(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    assertAppendable(streamId, events);
+    try {
+      const result = await this.client.appendToStream(
+        streamId,
+        events.map(({ id, type, data, metadata }) => jsonEvent({ id, type, data, metadata: metadata ?? {} })),
+        { expectedRevision: toEsdbRevision(expectedRevision) },
+      );
+      // The server reports the last event's commit position; a deduplicated retry may report none: look it up.
+      const position = result.position?.commit ?? (await this.positionAt(streamId, result.nextExpectedRevision));
+      return { nextExpectedRevision: result.nextExpectedRevision, position };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        throw new ConcurrencyError(streamId, describeExpected(expectedRevision), String(error.actualVersion), {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async readStream(streamId: string, fromRevision = 0n): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(streamId, { fromRevision })) {
+        const event = toRecordedEvent(resolved);
+        if (event) events.push(event);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after ?? 0n;
+    const limit = options.limit ?? DEFAULT_READ_ALL_LIMIT;
+    const filter = normalizeFilter(options.filter);
+    const events: RecordedEvent[] = [];
+    if (limit <= 0) return events;
+    for await (const resolved of this.client.readAll({ fromPosition: toReadPosition(after) })) {
+      const event = toRecordedEvent(resolved);
+      // readAll starts at (not after) the position given: the checkpoint itself is skipped here.
+      if (!event || event.position <= after || !matchesFilter(event, filter)) continue;
+      events.push(event);
+      if (events.length >= limit) break;
+    }
+    return events;
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
+    const after = options.after ?? 0n;
+    const filter = normalizeFilter(options.filter);
+    const source = this.client.subscribeToAll({ fromPosition: toReadPosition(after), filter: toServerFilter(filter) });
+    const subscription = new EsdbSubscription(
+      source,
+      (resolved) => {
+        const event = toRecordedEvent(resolved);
+        return event && event.position > after && matchesFilter(event, filter) ? event : undefined;
+      },
+      () => this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<bigint> {
+    for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS })) {
+      const event = toRecordedEvent(resolved);
+      if (event) return event.position;
+    }
+    return 0n;
+  }
+
+  private async positionAt(streamId: string, revision: bigint): Promise<bigint> {
+    for await (const resolved of this.client.readStream(streamId, { fromRevision: revision, maxCount: 1 })) {
+      const event = toRecordedEvent(resolved);
+      if (event) return event.position;
+    }
+    throw new RosterError('internal', 'esdb_position_missing', `No event at ${streamId}@${revision}`);
+  }
+
+  /** Ends every subscription, then disposes the client. */
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.client.dispose();
+  }
+}
+
+/** Adapts the client's Readable subscription; `close()` also ends a pending `next()`, which unsubscribe alone may not. */
+class EsdbSubscription implements EventSubscription {
+  private closed = false;
+  private signalClosed!: () => void;
+  private readonly closedSignal = new Promise<IteratorReturnResult<undefined>>((resolve) => {
+    this.signalClosed = () => resolve({ done: true, value: undefined });
+  });
+
+  constructor(
+    private readonly source: AllStreamSubscription,
+    private readonly accept: (resolved: EsdbResolvedEvent) => RecordedEvent | undefined,
+    private readonly onClose: () => void,
+  ) {}
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.signalClosed();
+    this.onClose();
+    await this.source.unsubscribe();
+    this.source.destroy();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    const iterator: AsyncIterator<EsdbResolvedEvent> = this.source[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const next = await Promise.race([iterator.next(), this.closedSignal]);
+        if (next.done || this.closed) return;
+        const event = this.accept(next.value);
+        if (event) yield event;
+      }
+    } catch (error) {
+      if (!this.closed) throw error;
+    } finally {
+      await this.close();
+    }
+  }
+}
+
+const toEsdbRevision = (expected: ExpectedRevision): AppendExpectedRevision => {
+  switch (expected) {
+    case 'any':
+      return ANY;
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    default:
+      return expected;
+  }
+};
+
+const toReadPosition = (after: bigint): typeof START | Position =>
+  after === 0n ? START : { commit: after, prepare: after };
+
+/** Narrows on the server by stream prefix, else by exact event type; never lets system events through. */
+const toServerFilter = (filter: GlobalLogFilter): Filter => {
+  if (filter.streamPrefixes) return streamNameFilter({ prefixes: [...filter.streamPrefixes] });
+  if (filter.eventTypes) return eventTypeFilter({ regex: `^(${filter.eventTypes.map(escapeRegex).join('|')})$` });
+  return excludeSystemEvents();
+};
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+
+const toRecordedEvent = ({ event, commitPosition }: EsdbResolvedEvent): RecordedEvent | undefined => {
+  if (!event || !event.isJson || event.type.startsWith('$') || event.streamId.startsWith('$')) return undefined;
+  // Only what this port writes (a JSON object) is surfaced; anything else on $all belongs to someone else.
+  if (!isObject(event.data)) return undefined;
+  const position = event.position?.commit ?? commitPosition;
+  if (position === undefined) {
+    throw new RosterError(
+      'internal',
+      'esdb_position_missing',
+      `EventStoreDB sent no position for ${event.streamId}@${event.revision}`,
+    );
+  }
+  return {
+    id: event.id,
+    streamId: event.streamId,
+    type: event.type,
+    data: event.data,
+    metadata: isObject(event.metadata) ? event.metadata : {},
+    revision: event.revision,
+    position,
+    recordedAt: event.created,
+  };
+};

@@ -1,0 +1,84 @@
+import { EventSubscription, RecordedEvent } from './event-store.port';
+
+/** One page of the global log after a checkpoint. */
+export interface LogPage {
+  events: RecordedEvent[];
+  /** Everything up to here was looked at (filtered-out events included), so the next page starts after it. */
+  scannedTo: bigint;
+  /** The page reached the head of the log: read again only when woken. */
+  reachedHead: boolean;
+}
+
+/**
+ * A catch-up subscription over a pull API: reads pages from a cursor while there are events, then sleeps until
+ * `wake()` (an append was committed) or the poll interval elapses. One cursor serves catch-up and live alike, so
+ * events come in log order with no gap or repeat between the two phases. A page is read only when the consumer
+ * has taken every event of the previous one: that is the back-pressure. One consumer per subscription.
+ */
+export class PollingSubscription implements EventSubscription {
+  private closed = false;
+  /** Set by `wake()`, cleared before each read: a wake during a read or during the consumer's work is not lost. */
+  private woken = false;
+  private sleeper?: { resolve: () => void; timer: NodeJS.Timeout };
+
+  constructor(
+    private readonly readPage: (after: bigint) => Promise<LogPage>,
+    private cursor: bigint,
+    private readonly pollIntervalMs: number,
+    private readonly onClose: (subscription: PollingSubscription) => void,
+  ) {}
+
+  wake(): void {
+    this.woken = true;
+    this.stopSleeping();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopSleeping();
+    this.onClose(this);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    try {
+      let reachedHead = false;
+      while (!this.closed) {
+        if (reachedHead && !this.woken) await this.sleep();
+        if (this.closed) return;
+        this.woken = false;
+        let page: LogPage;
+        try {
+          page = await this.readPage(this.cursor);
+        } catch (error) {
+          // A read cut short by close() (say, the database went away with the store) is an end, not a failure.
+          if (this.closed) return;
+          throw error;
+        }
+        for (const event of page.events) {
+          if (this.closed) return;
+          yield event;
+        }
+        this.cursor = page.scannedTo;
+        reachedHead = page.reachedHead;
+      }
+    } finally {
+      // A consumer that breaks out of `for await` (or a failed read) ends the subscription too.
+      await this.close();
+    }
+  }
+
+  private sleep(): Promise<void> {
+    return new Promise((resolve) => {
+      this.sleeper = { resolve, timer: setTimeout(() => this.stopSleeping(), this.pollIntervalMs) };
+    });
+  }
+
+  private stopSleeping(): void {
+    const sleeper = this.sleeper;
+    this.sleeper = undefined;
+    if (!sleeper) return;
+    clearTimeout(sleeper.timer);
+    sleeper.resolve();
+  }
+}

@@ -1,0 +1,192 @@
+import { ConcurrencyError, RosterError } from '@roster/errors';
+import { SqlDatabase, quoteIdentifier } from '@roster/sql';
+import {
+  AppendResult,
+  EventStore,
+  EventSubscription,
+  EventToAppend,
+  ExpectedRevision,
+  GlobalLogFilter,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+} from './event-store.port';
+import { DEFAULT_READ_ALL_LIMIT, assertAppendable, describeExpected, normalizeFilter } from './event-store.support';
+import { LogPage, PollingSubscription } from './polling-subscription';
+import { createSchemaStatements } from './sql-event-store.schema';
+
+export interface SqlEventStoreOptions {
+  /** Schema holding the tables (default `event_store`); lower-case letters, digits and underscores. */
+  schema?: string;
+  /** Fallback poll of idle subscriptions when no wake-up arrives (default 500 ms). */
+  pollIntervalMs?: number;
+  /** Events a subscription reads per page (default 500). */
+  pageSize?: number;
+}
+
+/** Columns of an event row; int8 columns are cast to text because pg returns strings and PGlite numbers. */
+interface EventRow {
+  position: string;
+  stream_id: string;
+  revision: string;
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recorded_at: Date | string;
+}
+
+const EVENT_COLUMNS = `e.position::text AS position, e.stream_id, e.revision::text AS revision, e.event_id::text AS id,
+  e.type, e.data, e.metadata, e.recorded_at`;
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,50}$/;
+
+/**
+ * The event store on PostgreSQL or PGlite (one class, any `SqlDatabase`). See `sql-event-store.schema.ts` for why
+ * the global log never lets a subscriber skip an event.
+ *
+ * Ownership: the store never closes the database it is given; whoever opened it closes it, after `store.close()`.
+ */
+export class SqlEventStore implements EventStore {
+  private readonly subscriptions = new Set<PollingSubscription>();
+  private unlisten?: Promise<(() => Promise<void>) | undefined>;
+  private closed = false;
+
+  private constructor(
+    private readonly db: SqlDatabase,
+    private readonly schema: string,
+    private readonly channel: string,
+    private readonly pollIntervalMs: number,
+    private readonly pageSize: number,
+  ) {}
+
+  /** Creates the schema if missing (safe to call from several processes at once) and returns the store. */
+  static async create(db: SqlDatabase, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
+    const name = options.schema ?? 'event_store';
+    if (!SCHEMA_NAME.test(name)) {
+      throw new RosterError('validation', 'invalid_schema_name', `Invalid event store schema name: ${name}`);
+    }
+    const names = {
+      schema: quoteIdentifier(name),
+      channel: `${name}_appended`,
+      appendLock: `roster.event_store.${name}.append`,
+    };
+    await db.transaction(async (tx) => {
+      // Concurrent CREATE ... IF NOT EXISTS / CREATE OR REPLACE can still collide in the catalog: take turns.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`roster.event_store.${name}.schema`]);
+      for (const statement of createSchemaStatements(names)) await tx.query(statement);
+    });
+    return new SqlEventStore(db, names.schema, names.channel, options.pollIntervalMs ?? 500, options.pageSize ?? 500);
+  }
+
+  async append(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    assertAppendable(streamId, events);
+    const payload = events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} }));
+    // One statement, hence one implicit transaction and one round trip; NOTIFY is delivered when it commits.
+    const { rows } = await this.db.query<{ outcome: string; last_revision: string; last_position: string | null }>(
+      `SELECT outcome, last_revision, last_position FROM ${this.schema}.append_events($1, $2, $3::jsonb)`,
+      [streamId, describeExpected(expectedRevision), JSON.stringify(payload)],
+    );
+    const { outcome, last_revision, last_position } = rows[0];
+    if (outcome === 'conflict' || last_position === null) {
+      throw new ConcurrencyError(streamId, describeExpected(expectedRevision), last_revision);
+    }
+    if (outcome === 'appended') this.wakeSubscriptions();
+    return { nextExpectedRevision: BigInt(last_revision), position: BigInt(last_position) };
+  }
+
+  async readStream(streamId: string, fromRevision = 0n): Promise<RecordedEvent[]> {
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${this.schema}.events e
+        WHERE e.stream_id = $1 AND e.revision >= $2::bigint ORDER BY e.revision`,
+      [streamId, fromRevision.toString()],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const limit = options.limit ?? DEFAULT_READ_ALL_LIMIT;
+    if (limit < 1) return [];
+    return (await this.readPage(options.after ?? 0n, limit, normalizeFilter(options.filter))).events;
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
+    if (this.closed) throw new RosterError('unavailable', 'event_store_closed', 'The event store is closed');
+    const filter = normalizeFilter(options.filter);
+    const subscription = new PollingSubscription(
+      (after) => this.readPage(after, this.pageSize, filter),
+      options.after ?? 0n,
+      this.pollIntervalMs,
+      (ended) => this.subscriptions.delete(ended),
+    );
+    this.subscriptions.add(subscription);
+    // Other processes' appends arrive by NOTIFY; if LISTEN fails the poll interval still finds them.
+    this.unlisten ??= this.db.listen(this.channel, () => this.wakeSubscriptions()).catch(() => undefined);
+    return subscription;
+  }
+
+  async headPosition(): Promise<bigint> {
+    const { rows } = await this.db.query<{ position: string }>(
+      `SELECT position::text AS position FROM ${this.schema}.log_head`,
+    );
+    return BigInt(rows[0].position);
+  }
+
+  /** Ends every subscription and stops listening. Does not close the database (the caller owns it). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    const unlisten = await this.unlisten;
+    this.unlisten = undefined;
+    await unlisten?.();
+  }
+
+  private wakeSubscriptions(): void {
+    for (const subscription of this.subscriptions) subscription.wake();
+  }
+
+  /**
+   * Events after `after`, bounded by the log head read in the same statement (so in the same snapshot). When the
+   * page is not full the whole range up to the head was scanned, and a filtered subscriber can skip past it.
+   * (`LIMIT 1` tells the planner the head is one row: unanalyzed, it guesses thousands and pays for JIT.)
+   */
+  private async readPage(after: bigint, limit: number, filter: GlobalLogFilter): Promise<LogPage> {
+    const { rows } = await this.db.query<{ head: string } & { [K in keyof EventRow]: EventRow[K] | null }>(
+      `SELECT h.position::text AS head, ${EVENT_COLUMNS}
+         FROM (SELECT position FROM ${this.schema}.log_head LIMIT 1) h
+         LEFT JOIN LATERAL (
+           SELECT * FROM ${this.schema}.events ev
+            WHERE ev.position > $1::bigint AND ev.position <= h.position
+              AND ($2::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($2::text[]) p WHERE starts_with(ev.stream_id, p)))
+              AND ($3::text[] IS NULL OR ev.type = ANY ($3::text[]))
+            ORDER BY ev.position
+            LIMIT $4
+         ) e ON true
+        ORDER BY e.position`,
+      [after.toString(), filter.streamPrefixes ?? null, filter.eventTypes ?? null, limit],
+    );
+    const head = BigInt(rows[0].head);
+    const events = rows.filter((row): row is { head: string } & EventRow => row.position !== null).map(toRecordedEvent);
+    const full = events.length === limit;
+    return {
+      events,
+      scannedTo: full ? events[events.length - 1].position : head > after ? head : after,
+      reachedHead: !full,
+    };
+  }
+}
+
+const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+  id: row.id,
+  streamId: row.stream_id,
+  type: row.type,
+  data: row.data,
+  metadata: row.metadata,
+  revision: BigInt(row.revision),
+  position: BigInt(row.position),
+  recordedAt: row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at),
+});

@@ -1,0 +1,44 @@
+import type { GlobalLogFilter, RecordedEvent } from '@roster/event-store';
+import type { SqlDatabase } from '@roster/sql';
+import { lockCheckpoint, saveCheckpoint } from './checkpoints';
+import type { Projection } from './projection';
+
+/** Projections sharing one checkpoint, with their events routed by type. */
+export class ProjectionSet {
+  private readonly byType = new Map<string, Projection[]>();
+
+  constructor(
+    readonly checkpoint: string,
+    readonly projections: readonly Projection[],
+  ) {
+    for (const projection of projections)
+      for (const type of projection.handles) this.byType.set(type, [...(this.byType.get(type) ?? []), projection]);
+  }
+
+  /**
+   * The global-log filter covering every event any of the projections handles. By stream only: every event of those
+   * streams advances the checkpoint, even one no projection handles, so a writer can wait for any position it wrote.
+   */
+  get filter(): GlobalLogFilter {
+    return { streamPrefixes: [...new Set(this.projections.flatMap((p) => p.streamPrefixes))] };
+  }
+
+  /**
+   * Applies the events that are newer than the stored checkpoint, then stores the new position and notifies, all in
+   * one transaction: rows and checkpoint commit together, so no event is applied twice or lost. `committed` is the
+   * position the caller believes is stored; a stored position behind it means a reset (see `lockCheckpoint`).
+   * Resolves to the stored position after the commit.
+   */
+  applyBatch(db: SqlDatabase, events: readonly RecordedEvent[], committed: bigint): Promise<bigint> {
+    return db.transaction(async (tx) => {
+      const stored = await lockCheckpoint(tx, this.checkpoint, committed);
+      const fresh = events.filter((e) => e.position > stored);
+      if (fresh.length === 0) return stored;
+      for (const event of fresh)
+        for (const projection of this.byType.get(event.type) ?? []) await projection.apply(tx, event);
+      const last = fresh[fresh.length - 1].position;
+      await saveCheckpoint(tx, this.checkpoint, last);
+      return last;
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import { clientGrantsProjection } from './client-grants/client-grants.projection';
+import { clientsProjection } from './clients/clients.projection';
+import { connectionsProjection } from './connections/connections.projection';
+import type { Projection } from './projection';
+import { resourceServersProjection } from './resource-servers/resource-servers.projection';
+import { tenantsProjection } from './tenants/tenants.projection';
+
+export * from './projection';
+export * from './paging';
+export * from './checkpoints';
+export * from './apply-batch';
+export * from './projection-runner';
+export * from './read-model-freshness';
+export * from './rebuild';
+export * from './tenants/tenants.projection';
+export * from './tenants/tenants.reader';
+export * from './clients/clients.projection';
+export * from './clients/clients.reader';
+export * from './connections/connections.projection';
+export * from './connections/connections.reader';
+export * from './resource-servers/resource-servers.projection';
+export * from './resource-servers/resource-servers.reader';
+export * from './client-grants/client-grants.projection';
+export * from './client-grants/client-grants.reader';
+
+/** The registry's read models; they share one runner and one checkpoint (`registry`). */
+export const registryProjections: readonly Projection[] = [
+  tenantsProjection,
+  clientsProjection,
+  connectionsProjection,
+  resourceServersProjection,
+  clientGrantsProjection,
+];

@@ -1,0 +1,180 @@
+import type { EventStore, EventSubscription, RecordedEvent } from '@roster/event-store';
+import type { SqlDatabase } from '@roster/sql';
+import { ProjectionSet } from './apply-batch';
+import { REGISTRY_CHECKPOINT, prepareCheckpoint, readCheckpoint } from './checkpoints';
+import type { Projection } from './projection';
+
+export interface ProjectionRunnerOptions {
+  /** Checkpoint row name; projections sharing a runner share it. Default `registry`. */
+  checkpoint?: string;
+  /** Most events per transaction. Default 200. */
+  maxBatchSize?: number;
+  /** First retry delay after a failure, doubled per consecutive failure up to `maxRetryDelayMs`. Default 100 ms. */
+  retryDelayMs?: number;
+  /** Default 5000 ms. */
+  maxRetryDelayMs?: number;
+}
+
+export type Unsubscribe = () => void;
+
+/**
+ * Keeps projections up to date with a catch-up subscription to the global log. Events are applied in batches (what
+ * the subscription has ready, up to `maxBatchSize`), each batch in one transaction together with the checkpoint.
+ * Any failure (database, event store, a projection) drops the subscription, waits with exponential backoff and
+ * resubscribes from the stored checkpoint, so a batch is retried as a whole and nothing is applied twice.
+ */
+export class ProjectionRunner {
+  private readonly set: ProjectionSet;
+  private readonly maxBatchSize: number;
+  private readonly retryDelayMs: number;
+  private readonly maxRetryDelayMs: number;
+  private committed = -1n;
+  private stopped = true;
+  private loop?: Promise<void>;
+  private subscription?: EventSubscription;
+  private wakeSleep?: () => void;
+  private readonly committedListeners = new Set<(position: bigint) => void>();
+  private readonly errorListeners = new Set<(error: unknown) => void>();
+
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly store: EventStore,
+    projections: readonly Projection[],
+    options: ProjectionRunnerOptions = {},
+  ) {
+    this.set = new ProjectionSet(options.checkpoint ?? REGISTRY_CHECKPOINT, projections);
+    this.maxBatchSize = options.maxBatchSize ?? 200;
+    this.retryDelayMs = options.retryDelayMs ?? 100;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
+  }
+
+  get checkpointName(): string {
+    return this.set.checkpoint;
+  }
+
+  /** Last committed position (-1 before `start`). */
+  get position(): bigint {
+    return this.committed;
+  }
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  /**
+   * Creates the schema, resets the checkpoint when the projection versions changed (rebuild by replay), then runs in
+   * the background. Rejects only when that preparation fails.
+   */
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.advance(await prepareCheckpoint(this.db, this.set.checkpoint, this.set.projections));
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  /** Stops after the batch in flight (if any) commits or fails. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.wakeSleep?.();
+    await this.subscription?.close().catch(() => undefined);
+    await this.loop;
+  }
+
+  /** Called with every newly committed position. */
+  onCommitted(listener: (position: bigint) => void): Unsubscribe {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
+  }
+
+  /** Called with every failure the runner recovers from by retrying. */
+  onError(listener: (error: unknown) => void): Unsubscribe {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        // After a failure our in-memory position may be stale (or reset by a rebuild): trust the stored one.
+        if (failures > 0) this.committed = (await readCheckpoint(this.db, this.set.checkpoint)) ?? 0n;
+        await this.consume(() => {
+          failures = 0;
+        });
+        if (!this.stopped) throw new Error('Subscription to the global log ended unexpectedly');
+      } catch (error) {
+        if (this.stopped) break;
+        failures++;
+        notify(this.errorListeners, error);
+        await this.sleep(
+          Math.min(this.maxRetryDelayMs, this.retryDelayMs * 2 ** (failures - 1)) * (0.75 + Math.random() / 2),
+        );
+      }
+    }
+  }
+
+  /** Reads the subscription in batches until it ends or fails. */
+  private async consume(onBatchCommitted: () => void): Promise<void> {
+    const subscription = this.store.subscribeToAll({ after: this.committed, filter: this.set.filter });
+    this.subscription = subscription;
+    if (this.stopped) await subscription.close();
+    const events = subscription[Symbol.asyncIterator]();
+    let pending: Promise<IteratorResult<RecordedEvent>> | undefined;
+    try {
+      for (;;) {
+        const first = await (pending ?? events.next());
+        pending = undefined;
+        if (first.done) return;
+        const batch = [first.value];
+        while (batch.length < this.maxBatchSize) {
+          pending = events.next();
+          // A rejection is handled when the promise is awaited in the next round; keep Node from reporting it early.
+          pending.catch(() => undefined);
+          const next = await Promise.race([pending, nextMacrotask()]);
+          if (next === NOT_READY) break;
+          pending = undefined;
+          if (next.done) break;
+          batch.push(next.value);
+        }
+        this.advance(await this.set.applyBatch(this.db, batch, this.committed));
+        onBatchCommitted();
+      }
+    } finally {
+      this.subscription = undefined;
+      await subscription.close().catch(() => undefined);
+    }
+  }
+
+  private advance(position: bigint): void {
+    if (position === this.committed) return;
+    this.committed = position;
+    notify(this.committedListeners, position);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeSleep = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+/** A listener that throws must not stop the runner nor fail a batch that already committed. */
+const notify = <T>(listeners: Iterable<(value: T) => void>, value: T): void => {
+  for (const listener of listeners) {
+    try {
+      listener(value);
+    } catch {
+      // ignored on purpose: listeners are observers
+    }
+  }
+};
+
+const NOT_READY = Symbol('not ready');
+
+/** Resolves after the current I/O turn: whatever the subscription has buffered resolves before it. */
+const nextMacrotask = (): Promise<typeof NOT_READY> => new Promise((resolve) => setImmediate(() => resolve(NOT_READY)));

@@ -1,0 +1,12 @@
+/**
+ * Stream ids, `<category>-<tenant>:<id>`: EventStoreDB takes the part before the first '-' as the category, and a
+ * tenant name never contains ':', so the id part is unambiguous.
+ */
+export const tenantStream = (tenant: string): string => `tenant-${tenant}`;
+export const applicationStream = (tenant: string, clientId: string): string => `application-${tenant}:${clientId}`;
+export const connectionStream = (tenant: string, connectionId: string): string =>
+  `connection-${tenant}:${connectionId}`;
+export const resourceServerStream = (tenant: string, resourceServerId: string): string =>
+  `resource-server-${tenant}:${resourceServerId}`;
+export const clientGrantStream = (tenant: string, clientGrantId: string): string =>
+  `client-grant-${tenant}:${clientGrantId}`;
