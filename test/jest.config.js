@@ -38,7 +38,7 @@ const project = (name, extra = {}) => ({
 module.exports = {
   projects: [
     project('unit'),
-    project('int', { globalSetup: '<rootDir>/test/services.global-setup.js' }),
-    project('e2e', { globalSetup: '<rootDir>/test/services.global-setup.js' }),
+    project('int', { globalSetup: '<rootDir>/test/services.global-setup.js', setupFilesAfterEnv: ['<rootDir>/test/slow-tier.setup.js'] }),
+    project('e2e', { globalSetup: '<rootDir>/test/services.global-setup.js', setupFilesAfterEnv: ['<rootDir>/test/slow-tier.setup.js'] }),
   ],
 };

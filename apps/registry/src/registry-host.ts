@@ -25,14 +25,19 @@ class RegistryHostModule {
  * Starts the registry's HTTP service. With `runProjections` (all-in-one) the read models are built in this process;
  * otherwise (split mode) the projector service builds them and this process waits on its checkpoint.
  */
-export const startRegistryHost = async (config: RosterConfig, options: { runProjections: boolean }): Promise<() => Promise<void>> => {
+export const startRegistryHost = async (
+  config: RosterConfig,
+  options: { runProjections: boolean },
+): Promise<() => Promise<void>> => {
   const logger = new Logger('registry');
   const secretsKey = await loadOrCreateSecretsKey(config.secretsKey, config.dataDir);
   const secrets = createSecretCrypto(parseSecretsKey(secretsKey));
   const storage = await openStorage(config);
   const metrics = new MetricsRegistry();
 
-  const runner = options.runProjections ? new ProjectionRunner(storage.readModels, storage.eventStore, registryProjections) : undefined;
+  const runner = options.runProjections
+    ? new ProjectionRunner(storage.readModels, storage.eventStore, registryProjections)
+    : undefined;
   await runner?.start();
   const freshness = new ReadModelFreshness(storage.readModels, { runner });
   const cache = new StreamStateCache(storage.eventStore);

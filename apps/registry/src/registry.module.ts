@@ -2,7 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { RosterConfig } from '@roster/config';
 import type { Storage } from '@roster/runtime';
-import { ClientGrantsReader, ClientsReader, ConnectionsReader, ReadModelFreshness, ResourceServersReader, TenantsReader } from '@roster/read-models';
+import {
+  ClientGrantsReader,
+  ClientsReader,
+  ConnectionsReader,
+  ReadModelFreshness,
+  ResourceServersReader,
+  TenantsReader,
+} from '@roster/read-models';
 import { SecretBox, SecretCrypto, SecretHasher } from '@roster/security';
 import { ManagementAuthGuard, ManagementRateLimiter } from './auth/management-auth.guard';
 import { AggregateRepository } from './infrastructure/aggregate-repository';
@@ -16,7 +23,10 @@ import { ClientsController } from './management/clients/clients.controller';
 import { ClientCommandHandlers } from './management/clients/handlers/client.handlers';
 import { ConnectionCommandHandlers } from './management/connections/connection.handlers';
 import { ConnectionsController } from './management/connections/connections.controller';
-import { ChangeResourceServerHandler, ResourceServersController } from './management/resource-servers/resource-servers.controller';
+import {
+  ChangeResourceServerHandler,
+  ResourceServersController,
+} from './management/resource-servers/resource-servers.controller';
 import { TenantSettingsController } from './management/tenants/tenant-settings.controller';
 import { TenantsController } from './management/tenants/tenants.controller';
 import { TenantProvisioner } from './tenancy/tenant-provisioner';
@@ -66,22 +76,38 @@ export class RegistryModule {
         { provide: ClientGrantsReader, useValue: new ClientGrantsReader(db) },
         { provide: ResourceServersReader, useValue: new ResourceServersReader(db) },
         { provide: TenantsReader, useValue: new TenantsReader(db) },
-        { provide: TenantKeys, useFactory: (cache: StreamStateCache, box: SecretBox) => new TenantKeys(cache, box), inject: [StreamStateCache, SecretBox] },
-        { provide: RegistryLookups, useFactory: (cache: StreamStateCache) => new RegistryLookups(cache), inject: [StreamStateCache] },
+        {
+          provide: TenantKeys,
+          useFactory: (cache: StreamStateCache, box: SecretBox) => new TenantKeys(cache, box),
+          inject: [StreamStateCache, SecretBox],
+        },
+        {
+          provide: RegistryLookups,
+          useFactory: (cache: StreamStateCache) => new RegistryLookups(cache),
+          inject: [StreamStateCache],
+        },
         {
           provide: ManagementRateLimiter,
-          useValue: new ManagementRateLimiter({ capacity: settings.managementRateLimitPerSecond, refillPerSecond: settings.managementRateLimitPerSecond }),
+          useValue: new ManagementRateLimiter({
+            capacity: settings.managementRateLimitPerSecond,
+            refillPerSecond: settings.managementRateLimitPerSecond,
+          }),
         },
         { provide: ClientAuthLimiters, useValue: new ClientAuthLimiters() },
         {
           provide: TokenService,
-          useFactory: (lookups: RegistryLookups, keys: TenantKeys, hasher: SecretHasher, limiters: ClientAuthLimiters) =>
-            new TokenService(lookups, keys, hasher, limiters, settings),
+          useFactory: (
+            lookups: RegistryLookups,
+            keys: TenantKeys,
+            hasher: SecretHasher,
+            limiters: ClientAuthLimiters,
+          ) => new TokenService(lookups, keys, hasher, limiters, settings),
           inject: [RegistryLookups, TenantKeys, SecretHasher, ClientAuthLimiters],
         },
         {
           provide: TenantProvisioner,
-          useFactory: (write: WriteModel, hasher: SecretHasher, box: SecretBox, clock: Clock) => new TenantProvisioner(write, hasher, box, settings, clock),
+          useFactory: (write: WriteModel, hasher: SecretHasher, box: SecretBox, clock: Clock) =>
+            new TenantProvisioner(write, hasher, box, settings, clock),
           inject: [WriteModel, SecretHasher, SecretBox, Clock],
         },
         {

@@ -2,4 +2,3 @@ export * from './event-store.port';
 export * from './event-store.support';
 export * from './sql-event-store';
 export * from './esdb-event-store';
-export * from './event-store.contract';

@@ -51,15 +51,26 @@ export class ManagementAuthGuard implements CanActivate {
     const base = tenantBaseUrl(this.settings, tenant);
     let claims: JwtClaims;
     try {
-      claims = verifier.verify(match[1], { issuer: `${base}/`, audience: managementAudience(base), now: Math.floor(Date.now() / 1000) });
+      claims = verifier.verify(match[1], {
+        issuer: `${base}/`,
+        audience: managementAudience(base),
+        now: Math.floor(Date.now() / 1000),
+      });
     } catch (error) {
       throw new RosterError('unauthorized', 'invalid_token', 'Invalid token', { cause: error });
     }
     const scopes = new Set(typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []);
     request.caller = { tenant, clientId: String(claims.azp ?? claims.sub ?? ''), scopes, tokenId: claims.jti };
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(SCOPES_KEY, [context.getHandler(), context.getClass()]);
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(SCOPES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (required?.length && !required.some((s) => scopes.has(s))) {
-      throw new RosterError('forbidden', 'insufficient_scope', `Insufficient scope, expected any of: ${required.join(',')}`);
+      throw new RosterError(
+        'forbidden',
+        'insufficient_scope',
+        `Insufficient scope, expected any of: ${required.join(',')}`,
+      );
     }
     return true;
   }

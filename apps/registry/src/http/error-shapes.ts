@@ -82,9 +82,14 @@ export const classifyError = (
       typeof response === 'string'
         ? response
         : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message.join('; '))
+          ? (response as { message: string[] }).message.join('; ')
           : String((response as { message?: unknown }).message ?? error.message);
-    const code = status === 404 ? 'not_found' : status === 400 ? 'invalid_body' : reasonPhrase(status).toLowerCase().replace(/ /g, '_');
+    const code =
+      status === 404
+        ? 'not_found'
+        : status === 400
+          ? 'invalid_body'
+          : reasonPhrase(status).toLowerCase().replace(/ /g, '_');
     return { status, code, message, headers: {} };
   }
   const framework = error as FrameworkError;
@@ -121,7 +126,9 @@ const OAUTH_CODE_OF_STATUS: Record<number, string> = {
 export const oauthErrorResponse = (error: unknown): ErrorResponse<OAuthErrorBody> => {
   const { status, code, message, headers } = classifyError(error);
   // RosterErrors raised by the OAuth routes already carry an RFC error code; framework errors are mapped here.
-  const oauthCode = isRosterError(error) ? code : (OAUTH_CODE_OF_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request'));
+  const oauthCode = isRosterError(error)
+    ? code
+    : (OAUTH_CODE_OF_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request'));
   return {
     status,
     headers: { 'cache-control': 'no-store', pragma: 'no-cache', ...headers },

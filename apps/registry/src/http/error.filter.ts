@@ -17,7 +17,8 @@ export class ErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const response = errorResponseFor(request.url, error);
-    if (response.status >= 500) this.logger.error(`${request.method} ${request.routeOptions?.url ?? ''} failed`, (error as Error)?.stack);
+    if (response.status >= 500)
+      this.logger.error(`${request.method} ${request.routeOptions?.url ?? ''} failed`, (error as Error)?.stack);
     void reply.status(response.status).headers(response.headers).send(response.body);
   }
 }

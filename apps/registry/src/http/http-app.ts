@@ -1,20 +1,21 @@
-import { INestApplication, NotFoundException, Type } from '@nestjs/common';
+import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import formBody from '@fastify/formbody';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorFilter, errorResponseFor } from './error.filter';
+import { ErrorFilter } from './error.filter';
 
 export interface HttpAppOptions {
   bodyLimitBytes: number;
 }
 
 /**
- * Creates a Nest application on Fastify with Roster's HTTP conventions: a body limit, JSON and form bodies (the token
- * endpoint takes application/x-www-form-urlencoded), and every error — including the framework's own (bad JSON, wrong
+ * Creates a Nest application on Fastify with Roster's HTTP conventions: a body limit, JSON and form bodies (Nest
+ * registers both; the token endpoint takes application/x-www-form-urlencoded), and every error — including the framework's own (bad JSON, wrong
  * content type, unknown route) — answered in the API's own error shape.
  */
-export const createHttpApp = async (module: Type<unknown> | object, options: HttpAppOptions): Promise<NestFastifyApplication> => {
+export const createHttpApp = async (
+  module: Type<unknown> | object,
+  options: HttpAppOptions,
+): Promise<NestFastifyApplication> => {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes,
     // Reject duplicate-key tricks and prototype pollution at parse time.
@@ -25,16 +26,6 @@ export const createHttpApp = async (module: Type<unknown> | object, options: Htt
   });
   const app = await NestFactory.create<NestFastifyApplication>(module as Type<unknown>, adapter, {
     logger: ['error', 'warn', 'log'],
-  });
-  const fastify = app.getHttpAdapter().getInstance();
-  await fastify.register(formBody as never, { bodyLimit: options.bodyLimitBytes });
-  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const response = errorResponseFor(request.url, error);
-    void reply.status(response.status).headers(response.headers).send(response.body);
-  });
-  fastify.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    const response = errorResponseFor(request.url, new NotFoundException('Not Found'));
-    void reply.status(response.status).headers(response.headers).send(response.body);
   });
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();

@@ -8,20 +8,10 @@ const flatten = (errors: ValidationError[], parent = ''): string[] =>
   ]);
 
 /** class-validator for query strings and small bodies, failing in Auth0's shape with one stable code per place. */
-export const queryValidationPipe = (): ValidationPipe =>
-  new ValidationPipe({
-    transform: true,
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    exceptionFactory: (errors) =>
-      new RosterError('validation', 'invalid_query_string', `Query validation error: ${flatten(errors).join('; ')}`),
-  });
-
-export const bodyValidationPipe = (): ValidationPipe =>
-  new ValidationPipe({
-    transform: true,
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    exceptionFactory: (errors) =>
-      new RosterError('validation', 'invalid_body', `Payload validation error: ${flatten(errors).join('; ')}`),
-  });
+export const QueryValidation = new ValidationPipe({
+  transform: true,
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  exceptionFactory: (errors) =>
+    new RosterError('validation', 'invalid_query_string', `Query validation error: ${flatten(errors).join('; ')}`),
+});

@@ -3,7 +3,6 @@ import { ConcurrencyError } from '@roster/errors';
 import { EventStore } from '@roster/event-store';
 import { StreamFold, StreamSnapshot, StreamStateCache } from './stream-state-cache';
 
-
 export interface ExecutionResult<State, Event> {
   events: Event[];
   state: State;
@@ -51,7 +50,7 @@ export class AggregateRepository {
           snapshot.revision < 0n ? 'no_stream' : snapshot.revision,
         );
         const state = events.reduce((s, e) => fold.evolve(s, e), snapshot.state);
-        this.cache.update(streamId, { state, revision: result.nextExpectedRevision });
+        this.cache.update(streamId, fold, { state, revision: result.nextExpectedRevision });
         return { events, state, position: result.position };
       } catch (error) {
         this.cache.evict(streamId);

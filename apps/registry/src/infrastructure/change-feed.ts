@@ -25,7 +25,10 @@ export class ChangeFeed {
   private async follow(after: bigint): Promise<void> {
     let checkpoint = after;
     while (true) {
-      this.subscription = this.store.subscribeToAll({ after: checkpoint, filter: { streamPrefixes: this.streamPrefixes } });
+      this.subscription = this.store.subscribeToAll({
+        after: checkpoint,
+        filter: { streamPrefixes: this.streamPrefixes },
+      });
       try {
         for await (const event of this.subscription) {
           this.cache.evictIfOlder(event.streamId, event.revision);

@@ -20,7 +20,8 @@ export interface StreamSnapshot<State> {
  * change feed for writes from other processes. A load that races with an eviction is not stored (generations).
  */
 export class StreamStateCache {
-  private readonly entries = new Map<string, StreamSnapshot<unknown>>();
+  /** Per stream, one snapshot per fold: the same stream can be read through different folds (e.g. a key ring view). */
+  private readonly entries = new Map<string, Map<StreamFold<unknown>, StreamSnapshot<unknown>>>();
   private readonly generations = new Map<string, number>();
 
   constructor(
@@ -29,25 +30,25 @@ export class StreamStateCache {
   ) {}
 
   async load<State>(streamId: string, fold: StreamFold<State>): Promise<StreamSnapshot<State>> {
-    const cached = this.entries.get(streamId) as StreamSnapshot<State> | undefined;
+    const cached = this.entries.get(streamId)?.get(fold as StreamFold<unknown>) as StreamSnapshot<State> | undefined;
     if (cached) return cached;
     const generation = this.generations.get(streamId) ?? 0;
     const events = await this.store.readStream(streamId);
     const snapshot = foldEvents(fold, events);
-    if ((this.generations.get(streamId) ?? 0) === generation) this.remember(streamId, snapshot);
+    if ((this.generations.get(streamId) ?? 0) === generation) this.remember(streamId, fold, snapshot);
     return snapshot;
   }
 
   /** Records the state a writer just produced, so the next read needs no round trip. */
-  update<State>(streamId: string, snapshot: StreamSnapshot<State>): void {
-    this.bump(streamId);
-    this.remember(streamId, snapshot);
+  update<State>(streamId: string, fold: StreamFold<State>, snapshot: StreamSnapshot<State>): void {
+    this.evict(streamId);
+    this.remember(streamId, fold, snapshot);
   }
 
   /** Called by the change feed: drops the entry unless it already includes `revision`. */
   evictIfOlder(streamId: string, revision: bigint): void {
-    const cached = this.entries.get(streamId);
-    if (cached && cached.revision >= revision) return;
+    const folds = this.entries.get(streamId);
+    if (folds && [...folds.values()].every((snapshot) => snapshot.revision >= revision)) return;
     this.evict(streamId);
   }
 
@@ -61,13 +62,18 @@ export class StreamStateCache {
     if (this.generations.size > this.maxEntries * 2) this.generations.clear();
   }
 
-  private remember(streamId: string, snapshot: StreamSnapshot<unknown>): void {
-    if (this.entries.size >= this.maxEntries) {
-      // Maps iterate in insertion order: drop the oldest entry.
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
+  private remember<State>(streamId: string, fold: StreamFold<State>, snapshot: StreamSnapshot<State>): void {
+    let folds = this.entries.get(streamId);
+    if (!folds) {
+      if (this.entries.size >= this.maxEntries) {
+        // Maps iterate in insertion order: drop the oldest stream.
+        const oldest = this.entries.keys().next().value;
+        if (oldest !== undefined) this.entries.delete(oldest);
+      }
+      folds = new Map();
+      this.entries.set(streamId, folds);
     }
-    this.entries.set(streamId, snapshot);
+    folds.set(fold as StreamFold<unknown>, snapshot);
   }
 }
 

@@ -15,7 +15,10 @@ export class WriteModel {
     private readonly visibilityTimeoutMs = 10_000,
   ) {}
 
-  load<State>(streamId: string, decider: Pick<Decider<unknown, never, State>, 'initialState' | 'evolve'>): Promise<StreamSnapshot<State>> {
+  load<State>(
+    streamId: string,
+    decider: Pick<Decider<unknown, never, State>, 'initialState' | 'evolve'>,
+  ): Promise<StreamSnapshot<State>> {
     return this.repository.load(streamId, decider as never);
   }
 
@@ -40,7 +43,11 @@ export class WriteModel {
   /** Waits until the read models include `position`; the write is durable either way. */
   async visible(position: bigint): Promise<void> {
     if (!(await this.freshness.waitForPosition(position, this.visibilityTimeoutMs))) {
-      throw new RosterError('unavailable', 'read_model_lagging', 'The change was saved but is not yet visible; retry the read shortly');
+      throw new RosterError(
+        'unavailable',
+        'read_model_lagging',
+        'The change was saved but is not yet visible; retry the read shortly',
+      );
     }
   }
 }

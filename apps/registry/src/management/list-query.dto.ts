@@ -3,79 +3,127 @@ import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } 
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
-const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
 /** Auth0's list parameters: offset paging (page/per_page/include_totals) or checkpoint paging (from/take). */
 export class ListQueryDto {
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
   page?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   per_page?: number;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
   include_totals?: boolean;
 
-  @IsOptional() @IsString() @MaxLength(512)
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
   from?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   take?: number;
 
   /** Comma list of fields to include (or exclude with include_fields=false). */
-  @IsOptional() @IsString() @MaxLength(2048) @Matches(/^[a-z_.,]*$/, { message: 'fields must be a comma list of field names' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  @Matches(/^[a-z_.,]*$/, { message: 'fields must be a comma list of field names' })
   fields?: string;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
   include_fields?: boolean;
 }
 
 export class ClientListQueryDto extends ListQueryDto {
   /** Comma list of app types. */
-  @IsOptional() @IsString() @Matches(/^(regular_web|spa|native|non_interactive)(,(regular_web|spa|native|non_interactive))*$/, {
+  @IsOptional()
+  @IsString()
+  @Matches(/^(regular_web|spa|native|non_interactive)(,(regular_web|spa|native|non_interactive))*$/, {
     message: 'app_type must be a comma list of regular_web, spa, native, non_interactive',
   })
   app_type?: string;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
   is_first_party?: boolean;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
   is_global?: boolean;
 }
 
 export class FieldsQueryDto {
-  @IsOptional() @IsString() @MaxLength(2048) @Matches(/^[a-z_.,]*$/, { message: 'fields must be a comma list of field names' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  @Matches(/^[a-z_.,]*$/, { message: 'fields must be a comma list of field names' })
   fields?: string;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
   include_fields?: boolean;
 }
 
 export class ClientGrantListQueryDto extends ListQueryDto {
-  @IsOptional() @IsString() @MaxLength(128)
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
   client_id?: string;
 
-  @IsOptional() @IsString() @MaxLength(600)
+  @IsOptional()
+  @IsString()
+  @MaxLength(600)
   audience?: string;
 }
 
 export class ConnectionListQueryDto extends ListQueryDto {
-  @IsOptional() @IsString() @MaxLength(128)
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
   name?: string;
 
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   strategy?: string;
 }
 
 export class RotateSecretQueryDto {
   /** Seconds the previous secret stays valid (0 = revoked at once, Auth0's behaviour; at most 7 days). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(604800)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(604800)
   previous_secret_grace_period?: number;
 }
 
 /** Applies Auth0's `fields` / `include_fields` to one object. */
-export const selectFields = <T extends Record<string, unknown>>(item: T, query: { fields?: string; include_fields?: boolean }): Partial<T> => {
+export const selectFields = <T extends Record<string, unknown>>(
+  item: T,
+  query: { fields?: string; include_fields?: boolean },
+): Partial<T> => {
   if (!query.fields) return item;
   const names = new Set(query.fields.split(',').filter(Boolean));
   const include = query.include_fields !== false;

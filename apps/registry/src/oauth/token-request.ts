@@ -12,7 +12,13 @@ export interface TokenRequest {
 }
 
 export const oauthError = (
-  status: 'invalid_request' | 'invalid_client' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope' | 'access_denied',
+  status:
+    | 'invalid_request'
+    | 'invalid_client'
+    | 'unauthorized_client'
+    | 'unsupported_grant_type'
+    | 'invalid_scope'
+    | 'access_denied',
   description: string,
 ): RosterError => {
   const kind = status === 'invalid_client' ? 'unauthorized' : status === 'access_denied' ? 'forbidden' : 'validation';
@@ -60,14 +66,16 @@ export const parseTokenRequest = (body: unknown, authorization: string | undefin
     // RFC 6749 §2.3: a client MUST NOT use more than one authentication method in each request.
     if (bodySecret !== undefined) throw oauthError('invalid_request', 'Use one client authentication method, not both');
     const basic = decodeBasic(authorization);
-    if (bodyId !== undefined && bodyId !== basic.clientId) throw oauthError('invalid_request', 'client_id does not match the Authorization header');
+    if (bodyId !== undefined && bodyId !== basic.clientId)
+      throw oauthError('invalid_request', 'client_id does not match the Authorization header');
     credentials = { ...basic, authMethod: 'client_secret_basic' };
   } else {
     if (!bodyId) throw oauthError('invalid_request', 'Missing required parameter: client_id');
     if (bodySecret === undefined) throw oauthError('invalid_client', 'Client authentication is required');
     credentials = { clientId: bodyId, clientSecret: bodySecret, authMethod: 'client_secret_post' };
   }
-  if (credentials.clientId.length === 0 || credentials.clientId.length > 128) throw oauthError('invalid_client', 'Unknown client');
+  if (credentials.clientId.length === 0 || credentials.clientId.length > 128)
+    throw oauthError('invalid_client', 'Unknown client');
   const scopeText = field(fields, 'scope');
   const scope = scopeText === undefined ? undefined : scopeText.split(' ').filter(Boolean);
   const audience = field(fields, 'audience');

@@ -25,7 +25,8 @@ export class TokenController {
       return await this.tokens.issue(tenant, parsed, request.ip, outcome);
     } catch (error) {
       // RFC 6749 §5.2: a client that tried HTTP Basic gets the scheme back with its 401.
-      if (authorization && /^basic /i.test(authorization)) void reply.header('www-authenticate', `Basic realm="${tenant}"`);
+      if (authorization && /^basic /i.test(authorization))
+        void reply.header('www-authenticate', `Basic realm="${tenant}"`);
       throw error;
     }
   }

@@ -54,7 +54,12 @@ export class TokenService {
     const authenticated =
       client !== undefined &&
       client.token_endpoint_auth_method === request.authMethod &&
-      this.secretMatches(request.clientSecret, client.secret_hash, client.previous_secret_hash, client.previous_secret_valid_until);
+      this.secretMatches(
+        request.clientSecret,
+        client.secret_hash,
+        client.previous_secret_hash,
+        client.previous_secret_valid_until,
+      );
     if (!client || !authenticated) {
       this.limiters.byClient.recordFailure(clientKey);
       this.limiters.byAddress.recordFailure(ip);
@@ -68,7 +73,11 @@ export class TokenService {
     }
     const tenantInfo = await this.lookups.tenant(tenant);
     const audience = request.audience ?? tenantInfo?.default_audience;
-    if (!audience) throw oauthError('access_denied', 'No audience parameter was provided, and no default audience has been configured');
+    if (!audience)
+      throw oauthError(
+        'access_denied',
+        'No audience parameter was provided, and no default audience has been configured',
+      );
     outcome.audience = audience;
     const api = await this.lookups.resourceServer(tenant, audience);
     if (!api) throw oauthError('access_denied', `Service not found: ${audience.slice(0, 200)}`);
@@ -104,17 +113,32 @@ export class TokenService {
     return { access_token: accessToken, token_type: 'Bearer', expires_in: lifetime, scope };
   }
 
-  private secretMatches(secret: string, hash: string | null, previousHash: string | null, previousValidUntil: string | null): boolean {
+  private secretMatches(
+    secret: string,
+    hash: string | null,
+    previousHash: string | null,
+    previousValidUntil: string | null,
+  ): boolean {
     if (hash !== null && this.hasher.verify(secret, hash)) return true;
-    return previousHash !== null && previousValidUntil !== null && Date.parse(previousValidUntil) > this.now() && this.hasher.verify(secret, previousHash);
+    return (
+      previousHash !== null &&
+      previousValidUntil !== null &&
+      Date.parse(previousValidUntil) > this.now() &&
+      this.hasher.verify(secret, previousHash)
+    );
   }
 
   private async throttle(...decisions: ReturnType<FailedAuthLimiter['check']>[]): Promise<void> {
     const refused = decisions.find((d) => d.action === 'refuse');
     if (refused && refused.action === 'refuse') {
-      throw new RosterError('rate_limited', 'too_many_attempts', 'Too many failed client authentications; try again later', {
-        details: { retryAfterSeconds: refused.retryAfterSeconds },
-      });
+      throw new RosterError(
+        'rate_limited',
+        'too_many_attempts',
+        'Too many failed client authentications; try again later',
+        {
+          details: { retryAfterSeconds: refused.retryAfterSeconds },
+        },
+      );
     }
     const delay = Math.max(0, ...decisions.map((d) => (d.action === 'delay' ? d.delayMs : 0)));
     if (delay > 0) await sleep(delay);

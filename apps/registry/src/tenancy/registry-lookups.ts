@@ -32,7 +32,10 @@ export class RegistryLookups {
   constructor(private readonly cache: StreamStateCache) {}
 
   async application(tenant: string, clientId: string): Promise<ApplicationCredentials | undefined> {
-    const { state } = await this.cache.load<ApplicationState>(applicationStream(tenant, clientId), applicationDecider as never);
+    const { state } = await this.cache.load<ApplicationState>(
+      applicationStream(tenant, clientId),
+      applicationDecider as never,
+    );
     if (state.status !== 'active') return undefined;
     const { name, token_endpoint_auth_method, grant_types } = state.settings;
     return {
@@ -50,7 +53,10 @@ export class RegistryLookups {
     return state.status === 'active' ? state.settings : undefined;
   }
 
-  async resourceServer(tenant: string, identifier: string): Promise<{ token_lifetime: number; scopes: string[] } | undefined> {
+  async resourceServer(
+    tenant: string,
+    identifier: string,
+  ): Promise<{ token_lifetime: number; scopes: string[] } | undefined> {
     const { state } = await this.cache.load<ResourceServerState>(
       resourceServerStream(tenant, resourceServerId(tenant, identifier)),
       resourceServerDecider as never,

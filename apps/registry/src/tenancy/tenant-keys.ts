@@ -28,11 +28,21 @@ const keyRingFold: StreamFold<TenantKeyRing> = {
       case 'SigningKeyRotated': {
         const data = (e as SigningKeyRotated).data;
         const retired = state.keys.map((key) =>
-          key.kid === data.previous_kid && key.valid_until === null ? { ...key, valid_until: data.previous_key_valid_until ?? data.at } : key,
+          key.kid === data.previous_kid && key.valid_until === null
+            ? { ...key, valid_until: data.previous_key_valid_until ?? data.at }
+            : key,
         );
         return {
           ...state,
-          keys: [{ kid: data.kid, public_jwk: data.public_jwk, sealed_private_key: data.sealed_private_key, valid_until: null }, ...retired],
+          keys: [
+            {
+              kid: data.kid,
+              public_jwk: data.public_jwk,
+              sealed_private_key: data.sealed_private_key,
+              valid_until: null,
+            },
+            ...retired,
+          ],
         };
       }
       default:
@@ -79,7 +89,11 @@ export class TenantKeys {
     const opened = await this.open(tenant);
     if (!opened) return undefined;
     const now = this.now();
-    return { keys: opened.published.filter((k) => k.valid_until === null || Date.parse(k.valid_until) > now).map((k) => k.public_jwk) };
+    return {
+      keys: opened.published
+        .filter((k) => k.valid_until === null || Date.parse(k.valid_until) > now)
+        .map((k) => k.public_jwk),
+    };
   }
 
   private async open(tenant: string): Promise<OpenedRing | undefined> {
@@ -92,7 +106,20 @@ export class TenantKeys {
     for (const key of snapshot.state.keys) verifier.addKey(key.public_jwk);
     const opened: OpenedRing = {
       revision: snapshot.revision,
-      signing: current ? { kid: current.kid, privateKey: openSigningKey({ kid: current.kid, alg: 'ES256', public_jwk: current.public_jwk, sealed_private_key: current.sealed_private_key }, this.box) } : undefined,
+      signing: current
+        ? {
+            kid: current.kid,
+            privateKey: openSigningKey(
+              {
+                kid: current.kid,
+                alg: 'ES256',
+                public_jwk: current.public_jwk,
+                sealed_private_key: current.sealed_private_key,
+              },
+              this.box,
+            ),
+          }
+        : undefined,
       verifier,
       published: snapshot.state.keys,
     };

@@ -13,7 +13,14 @@ import {
   tenantDecider,
   tenantStream,
 } from '@roster/registry-domain';
-import { SecretBox, SecretHasher, generateClientId, generateClientSecret, generateId, generateSigningKey } from '@roster/security';
+import {
+  SecretBox,
+  SecretHasher,
+  generateClientId,
+  generateClientSecret,
+  generateId,
+  generateSigningKey,
+} from '@roster/security';
 import { tenantBaseUrl } from '@roster/config';
 import { managementAudience, managementScopesFor } from '../auth/management-scopes';
 import { CommandMetadata } from '../infrastructure/aggregate-repository';
@@ -57,11 +64,19 @@ export class TenantProvisioner {
     const audience = managementAudience(base);
     const key = generateSigningKey(this.box);
 
-    await this.write.execute(tenantStream(tenant), tenantDecider, { type: 'CreateTenant', data: { tenant, at } }, metadata);
     await this.write.execute(
       tenantStream(tenant),
       tenantDecider,
-      { type: 'RotateSigningKey', data: { tenant, at, kid: key.kid, public_jwk: key.public_jwk, sealed_private_key: key.sealed_private_key } },
+      { type: 'CreateTenant', data: { tenant, at } },
+      metadata,
+    );
+    await this.write.execute(
+      tenantStream(tenant),
+      tenantDecider,
+      {
+        type: 'RotateSigningKey',
+        data: { tenant, at, kid: key.kid, public_jwk: key.public_jwk, sealed_private_key: key.sealed_private_key },
+      },
       metadata,
     );
 
@@ -69,7 +84,15 @@ export class TenantProvisioner {
     await this.write.execute(
       connectionStream(tenant, connectionId),
       connectionDecider,
-      { type: 'CreateConnection', data: { tenant, connection_id: connectionId, at, connection: { name: DEFAULT_CONNECTION_NAME, strategy: 'auth0' } } },
+      {
+        type: 'CreateConnection',
+        data: {
+          tenant,
+          connection_id: connectionId,
+          at,
+          connection: { name: DEFAULT_CONNECTION_NAME, strategy: 'auth0' },
+        },
+      },
       metadata,
     );
 
@@ -85,7 +108,11 @@ export class TenantProvisioner {
           resource_server_id: apiId,
           at,
           is_system: true,
-          resource_server: { name: 'Management API', identifier: audience, scopes: scopes.map((value) => ({ value, description: value })) },
+          resource_server: {
+            name: 'Management API',
+            identifier: audience,
+            scopes: scopes.map((value) => ({ value, description: value })),
+          },
         },
       },
       metadata,
@@ -115,10 +142,27 @@ export class TenantProvisioner {
     await this.write.execute(
       clientGrantStream(tenant, grantId),
       clientGrantDecider,
-      { type: 'CreateClientGrant', data: { tenant, client_grant_id: grantId, at, client_id: clientId, audience, scope: scopes, available_scopes: scopes } },
+      {
+        type: 'CreateClientGrant',
+        data: {
+          tenant,
+          client_grant_id: grantId,
+          at,
+          client_id: clientId,
+          audience,
+          scope: scopes,
+          available_scopes: scopes,
+        },
+      },
       metadata,
     );
-    return { tenant, client_id: clientId, client_secret: clientSecret, token_endpoint: `${base}/oauth/token`, audience };
+    return {
+      tenant,
+      client_id: clientId,
+      client_secret: clientSecret,
+      token_endpoint: `${base}/oauth/token`,
+      audience,
+    };
   }
 
   async exists(tenant: string): Promise<boolean> {
@@ -127,4 +171,5 @@ export class TenantProvisioner {
   }
 }
 
-export const tenantExistsError = (tenant: string) => new RosterError('conflict', 'tenant_exists', `Tenant ${tenant} already exists`);
+export const tenantExistsError = (tenant: string) =>
+  new RosterError('conflict', 'tenant_exists', `Tenant ${tenant} already exists`);

@@ -1,3 +1,4 @@
+import { QueryValidation } from '../../http/validation.pipe';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RosterError } from '@roster/errors';
@@ -23,15 +24,21 @@ import { ClientGrantListQueryDto, selectFieldsOfList } from '../list-query.dto';
 
 const NOT_FOUND = () => new RosterError('not_found', 'inexistent_client_grant', 'The client grant does not exist');
 
-type ClientGrantChange = { kind: 'create'; body: unknown } | { kind: 'update'; id: string; body: unknown } | { kind: 'remove'; id: string };
+type ClientGrantChange =
+  { kind: 'create'; body: unknown } | { kind: 'update'; id: string; body: unknown } | { kind: 'remove'; id: string };
 
 export class ChangeClientGrantCommand extends Command<unknown> {
-  constructor(readonly tenant: string, readonly change: ClientGrantChange, readonly metadata: CommandMetadata) {
+  constructor(
+    readonly tenant: string,
+    readonly change: ClientGrantChange,
+    readonly metadata: CommandMetadata,
+  ) {
     super();
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * Client grants: which scopes of which API an application may get with client_credentials. One stream per
@@ -52,19 +59,36 @@ export class ChangeClientGrantHandler implements ICommandHandler<ChangeClientGra
       const body = isObject(change.body) ? change.body : {};
       const extra = Object.keys(body).filter((k) => !['client_id', 'audience', 'scope'].includes(k));
       if (!isObject(change.body) || extra.length) {
-        throw new RosterError('validation', 'invalid_body', `Payload validation error: 'Additional properties not allowed: ${extra.join(', ')}'`);
+        throw new RosterError(
+          'validation',
+          'invalid_body',
+          `Payload validation error: 'Additional properties not allowed: ${extra.join(', ')}'`,
+        );
       }
       const { client_id, audience } = body;
-      if (typeof client_id !== 'string' || typeof audience !== 'string' || client_id.length > 128 || audience.length > 600) {
-        throw new RosterError('validation', 'invalid_body', "Payload validation error: 'client_id and audience are required strings'");
+      if (
+        typeof client_id !== 'string' ||
+        typeof audience !== 'string' ||
+        client_id.length > 128 ||
+        audience.length > 600
+      ) {
+        throw new RosterError(
+          'validation',
+          'invalid_body',
+          "Payload validation error: 'client_id and audience are required strings'",
+        );
       }
-      if (!(await this.clients.exists(tenant, client_id))) throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
+      if (!(await this.clients.exists(tenant, client_id)))
+        throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
       const api = await this.api(tenant, audience);
       const id = clientGrantId(tenant, client_id, audience);
       await this.write.execute(
         clientGrantStream(tenant, id),
         clientGrantDecider,
-        { type: 'CreateClientGrant', data: { tenant, client_grant_id: id, at, client_id, audience, scope: body.scope, available_scopes: api } },
+        {
+          type: 'CreateClientGrant',
+          data: { tenant, client_grant_id: id, at, client_id, audience, scope: body.scope, available_scopes: api },
+        },
         metadata,
       );
       return this.document(tenant, id);
@@ -72,19 +96,31 @@ export class ChangeClientGrantHandler implements ICommandHandler<ChangeClientGra
     const { state } = await this.write.load<ClientGrantState>(clientGrantStream(tenant, change.id), clientGrantDecider);
     if (state.status !== 'active') throw NOT_FOUND();
     if (change.kind === 'remove') {
-      await this.write.execute(clientGrantStream(tenant, change.id), clientGrantDecider, { type: 'RemoveClientGrant', data: { tenant, client_grant_id: change.id, at } }, metadata);
+      await this.write.execute(
+        clientGrantStream(tenant, change.id),
+        clientGrantDecider,
+        { type: 'RemoveClientGrant', data: { tenant, client_grant_id: change.id, at } },
+        metadata,
+      );
       return;
     }
     const body = isObject(change.body) ? change.body : {};
     const extra = Object.keys(body).filter((k) => k !== 'scope');
     if (!isObject(change.body) || extra.length) {
-      throw new RosterError('validation', 'invalid_body', `Payload validation error: 'Additional properties not allowed: ${extra.join(', ')}'`);
+      throw new RosterError(
+        'validation',
+        'invalid_body',
+        `Payload validation error: 'Additional properties not allowed: ${extra.join(', ')}'`,
+      );
     }
     const api = await this.api(tenant, state.audience);
     await this.write.execute(
       clientGrantStream(tenant, change.id),
       clientGrantDecider,
-      { type: 'ChangeClientGrantScope', data: { tenant, client_grant_id: change.id, at, scope: body.scope, available_scopes: api } },
+      {
+        type: 'ChangeClientGrantScope',
+        data: { tenant, client_grant_id: change.id, at, scope: body.scope, available_scopes: api },
+      },
       metadata,
     );
     return this.document(tenant, change.id);
@@ -92,8 +128,12 @@ export class ChangeClientGrantHandler implements ICommandHandler<ChangeClientGra
 
   /** The scope values the API defines; 404 when no API has that identifier. */
   private async api(tenant: string, audience: string): Promise<string[]> {
-    const { state } = await this.write.load<ResourceServerState>(resourceServerStream(tenant, resourceServerId(tenant, audience)), resourceServerDecider);
-    if (state.status !== 'active') throw new RosterError('not_found', 'inexistent_resource_server', 'No resource server found by that identifier');
+    const { state } = await this.write.load<ResourceServerState>(
+      resourceServerStream(tenant, resourceServerId(tenant, audience)),
+      resourceServerDecider,
+    );
+    if (state.status !== 'active')
+      throw new RosterError('not_found', 'inexistent_resource_server', 'No resource server found by that identifier');
     return state.scopes.map((s) => s.value);
   }
 
@@ -115,7 +155,10 @@ export class ClientGrantsController {
 
   @Get()
   @RequireAnyScope('read:client_grants')
-  async list(@Param('tenant') tenant: string, @Query() query: ClientGrantListQueryDto): Promise<unknown> {
+  async list(
+    @Param('tenant') tenant: string,
+    @Query(QueryValidation) query: ClientGrantListQueryDto,
+  ): Promise<unknown> {
     const page = await this.grants.list(tenant, {
       page: query.page,
       per_page: query.per_page,
@@ -132,7 +175,9 @@ export class ClientGrantsController {
   @HttpCode(201)
   @RequireAnyScope('create:client_grants')
   create(@Param('tenant') tenant: string, @Body() body: unknown, @CurrentCaller() caller: Caller): Promise<unknown> {
-    return this.commands.execute(new ChangeClientGrantCommand(tenant, { kind: 'create', body }, commandMetadata(caller)));
+    return this.commands.execute(
+      new ChangeClientGrantCommand(tenant, { kind: 'create', body }, commandMetadata(caller)),
+    );
   }
 
   @Get(':id')
@@ -145,14 +190,25 @@ export class ClientGrantsController {
 
   @Patch(':id')
   @RequireAnyScope('update:client_grants')
-  update(@Param('tenant') tenant: string, @Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller): Promise<unknown> {
-    return this.commands.execute(new ChangeClientGrantCommand(tenant, { kind: 'update', id, body }, commandMetadata(caller)));
+  update(
+    @Param('tenant') tenant: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ): Promise<unknown> {
+    return this.commands.execute(
+      new ChangeClientGrantCommand(tenant, { kind: 'update', id, body }, commandMetadata(caller)),
+    );
   }
 
   @Delete(':id')
   @HttpCode(204)
   @RequireAnyScope('delete:client_grants')
-  async remove(@Param('tenant') tenant: string, @Param('id') id: string, @CurrentCaller() caller: Caller): Promise<void> {
+  async remove(
+    @Param('tenant') tenant: string,
+    @Param('id') id: string,
+    @CurrentCaller() caller: Caller,
+  ): Promise<void> {
     await this.commands.execute(new ChangeClientGrantCommand(tenant, { kind: 'remove', id }, commandMetadata(caller)));
   }
 }

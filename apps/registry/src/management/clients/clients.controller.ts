@@ -1,3 +1,4 @@
+import { QueryValidation } from '../../http/validation.pipe';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RosterError } from '@roster/errors';
@@ -6,7 +7,14 @@ import { RequireAnyScope } from '../../auth/scopes.decorator';
 import { ManagementAuthGuard, Caller } from '../../auth/management-auth.guard';
 import { CurrentCaller } from '../../auth/caller.decorator';
 import { commandMetadata } from '../command-metadata';
-import { ClientListQueryDto, FieldsQueryDto, ListQueryDto, RotateSecretQueryDto, selectFields, selectFieldsOfList } from '../list-query.dto';
+import {
+  ClientListQueryDto,
+  FieldsQueryDto,
+  ListQueryDto,
+  RotateSecretQueryDto,
+  selectFields,
+  selectFieldsOfList,
+} from '../list-query.dto';
 import {
   ClientResponse,
   CreateClientCommand,
@@ -31,7 +39,7 @@ export class ClientsController {
 
   @Get()
   @RequireAnyScope(...READ_CLIENTS)
-  async list(@Param('tenant') tenant: string, @Query() query: ClientListQueryDto): Promise<unknown> {
+  async list(@Param('tenant') tenant: string, @Query(QueryValidation) query: ClientListQueryDto): Promise<unknown> {
     const page = await this.clients.list(tenant, {
       page: query.page,
       per_page: query.per_page,
@@ -48,13 +56,21 @@ export class ClientsController {
   @Post()
   @HttpCode(201)
   @RequireAnyScope('create:clients')
-  create(@Param('tenant') tenant: string, @Body() body: unknown, @CurrentCaller() caller: Caller): Promise<ClientResponse> {
+  create(
+    @Param('tenant') tenant: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ): Promise<ClientResponse> {
     return this.commands.execute(new CreateClientCommand(tenant, body, commandMetadata(caller)));
   }
 
   @Get(':id')
   @RequireAnyScope(...READ_CLIENTS)
-  async get(@Param('tenant') tenant: string, @Param('id') id: string, @Query() query: FieldsQueryDto): Promise<unknown> {
+  async get(
+    @Param('tenant') tenant: string,
+    @Param('id') id: string,
+    @Query(QueryValidation) query: FieldsQueryDto,
+  ): Promise<unknown> {
     const client = await this.clients.get(tenant, id);
     if (!client) throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
     return selectFields(client, query);
@@ -62,9 +78,23 @@ export class ClientsController {
 
   @Patch(':id')
   @RequireAnyScope('update:clients')
-  update(@Param('tenant') tenant: string, @Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller): Promise<ClientResponse> {
-    if (body !== null && typeof body === 'object' && 'client_secret' in body && !caller.scopes.has('update:client_keys')) {
-      throw new RosterError('forbidden', 'insufficient_scope', 'Insufficient scope, expected any of: update:client_keys');
+  update(
+    @Param('tenant') tenant: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ): Promise<ClientResponse> {
+    if (
+      body !== null &&
+      typeof body === 'object' &&
+      'client_secret' in body &&
+      !caller.scopes.has('update:client_keys')
+    ) {
+      throw new RosterError(
+        'forbidden',
+        'insufficient_scope',
+        'Insufficient scope, expected any of: update:client_keys',
+      );
     }
     return this.commands.execute(new UpdateClientCommand(tenant, id, body, commandMetadata(caller)));
   }
@@ -72,7 +102,11 @@ export class ClientsController {
   @Delete(':id')
   @HttpCode(204)
   @RequireAnyScope('delete:clients')
-  async remove(@Param('tenant') tenant: string, @Param('id') id: string, @CurrentCaller() caller: Caller): Promise<void> {
+  async remove(
+    @Param('tenant') tenant: string,
+    @Param('id') id: string,
+    @CurrentCaller() caller: Caller,
+  ): Promise<void> {
     await this.commands.execute(new DeleteClientCommand(tenant, id, commandMetadata(caller)));
   }
 
@@ -82,7 +116,7 @@ export class ClientsController {
   rotate(
     @Param('tenant') tenant: string,
     @Param('id') id: string,
-    @Query() query: RotateSecretQueryDto,
+    @Query(QueryValidation) query: RotateSecretQueryDto,
     @CurrentCaller() caller: Caller,
   ): Promise<ClientResponse> {
     const grace = query.previous_secret_grace_period ?? this.settings.secretRotationGraceSeconds;
@@ -91,8 +125,13 @@ export class ClientsController {
 
   @Get(':id/connections')
   @RequireAnyScope('read:connections')
-  async connectionsOf(@Param('tenant') tenant: string, @Param('id') id: string, @Query() query: ListQueryDto): Promise<unknown> {
-    if (!(await this.clients.exists(tenant, id))) throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
+  async connectionsOf(
+    @Param('tenant') tenant: string,
+    @Param('id') id: string,
+    @Query(QueryValidation) query: ListQueryDto,
+  ): Promise<unknown> {
+    if (!(await this.clients.exists(tenant, id)))
+      throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
     return this.connections.listForClient(tenant, id, { from: query.from, take: query.take });
   }
 }

@@ -3,19 +3,32 @@ import type { ConnectionView } from '@roster/read-models';
 import type { CommandMetadata } from '../../infrastructure/aggregate-repository';
 
 export class CreateConnectionCommand extends Command<ConnectionView> {
-  constructor(readonly tenant: string, readonly body: unknown, readonly metadata: CommandMetadata) {
+  constructor(
+    readonly tenant: string,
+    readonly body: unknown,
+    readonly metadata: CommandMetadata,
+  ) {
     super();
   }
 }
 
 export class UpdateConnectionCommand extends Command<ConnectionView> {
-  constructor(readonly tenant: string, readonly connectionId: string, readonly body: unknown, readonly metadata: CommandMetadata) {
+  constructor(
+    readonly tenant: string,
+    readonly connectionId: string,
+    readonly body: unknown,
+    readonly metadata: CommandMetadata,
+  ) {
     super();
   }
 }
 
 export class DeleteConnectionCommand extends Command<void> {
-  constructor(readonly tenant: string, readonly connectionId: string, readonly metadata: CommandMetadata) {
+  constructor(
+    readonly tenant: string,
+    readonly connectionId: string,
+    readonly metadata: CommandMetadata,
+  ) {
     super();
   }
 }

@@ -13,7 +13,8 @@ import {
   UpdateConnectionCommand,
 } from './connection.commands';
 
-const CONNECTION_NOT_FOUND = () => new RosterError('not_found', 'inexistent_connection', 'The connection does not exist');
+const CONNECTION_NOT_FOUND = () =>
+  new RosterError('not_found', 'inexistent_connection', 'The connection does not exist');
 
 const view = async (connections: ConnectionsReader, tenant: string, id: string): Promise<ConnectionView> => {
   const found = await connections.get(tenant, id);
@@ -21,7 +22,8 @@ const view = async (connections: ConnectionsReader, tenant: string, id: string):
   return found;
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 @CommandHandler(CreateConnectionCommand)
 export class CreateConnectionHandler implements ICommandHandler<CreateConnectionCommand> {
@@ -36,27 +38,54 @@ export class CreateConnectionHandler implements ICommandHandler<CreateConnection
   async execute(command: CreateConnectionCommand): Promise<ConnectionView> {
     // `enabled_clients` on create is Auth0's way to enable the new connection for some applications; it is applied
     // to those applications after the connection exists.
-    const { enabled_clients: enabledClients, ...body } = isObject(command.body) ? command.body : { enabled_clients: undefined };
-    if (enabledClients !== undefined && (!Array.isArray(enabledClients) || !enabledClients.every((id) => typeof id === 'string'))) {
-      throw new RosterError('validation', 'invalid_body', "Payload validation error: 'enabled_clients' must be an array of client ids");
+    const { enabled_clients: enabledClients, ...body } = isObject(command.body)
+      ? command.body
+      : { enabled_clients: undefined };
+    if (
+      enabledClients !== undefined &&
+      (!Array.isArray(enabledClients) || !enabledClients.every((id) => typeof id === 'string'))
+    ) {
+      throw new RosterError(
+        'validation',
+        'invalid_body',
+        "Payload validation error: 'enabled_clients' must be an array of client ids",
+      );
     }
     for (const clientId of (enabledClients as string[] | undefined) ?? []) {
       if (!(await this.clients.exists(command.tenant, clientId))) {
-        throw new RosterError('validation', 'invalid_body', `Payload validation error: unknown client_id ${clientId} in enabled_clients`);
+        throw new RosterError(
+          'validation',
+          'invalid_body',
+          `Payload validation error: unknown client_id ${clientId} in enabled_clients`,
+        );
       }
     }
-    if (isObject(command.body) && typeof body.name === 'string' && (await this.connections.byName(command.tenant, body.name))) {
+    if (
+      isObject(command.body) &&
+      typeof body.name === 'string' &&
+      (await this.connections.byName(command.tenant, body.name))
+    ) {
       throw new RosterError('conflict', 'connection_conflict', 'A connection with the same name already exists');
     }
     const connectionId = generateId('con_');
     await this.write.execute(
       connectionStream(command.tenant, connectionId),
       connectionDecider,
-      { type: 'CreateConnection', data: { tenant: command.tenant, connection_id: connectionId, at: this.clock.isoNow(), connection: isObject(command.body) ? body : command.body } },
+      {
+        type: 'CreateConnection',
+        data: {
+          tenant: command.tenant,
+          connection_id: connectionId,
+          at: this.clock.isoNow(),
+          connection: isObject(command.body) ? body : command.body,
+        },
+      },
       command.metadata,
     );
     for (const clientId of (enabledClients as string[] | undefined) ?? []) {
-      await this.commands.execute(new ChangeClientConnectionsCommand(command.tenant, clientId, new Map([[connectionId, true]]), command.metadata));
+      await this.commands.execute(
+        new ChangeClientConnectionsCommand(command.tenant, clientId, new Map([[connectionId, true]]), command.metadata),
+      );
     }
     return view(this.connections, command.tenant, connectionId);
   }
@@ -74,7 +103,15 @@ export class UpdateConnectionHandler implements ICommandHandler<UpdateConnection
     await this.write.execute(
       connectionStream(command.tenant, command.connectionId),
       connectionDecider,
-      { type: 'UpdateConnection', data: { tenant: command.tenant, connection_id: command.connectionId, at: this.clock.isoNow(), changes: command.body } },
+      {
+        type: 'UpdateConnection',
+        data: {
+          tenant: command.tenant,
+          connection_id: command.connectionId,
+          at: this.clock.isoNow(),
+          changes: command.body,
+        },
+      },
       command.metadata,
     );
     return view(this.connections, command.tenant, command.connectionId);
@@ -92,7 +129,10 @@ export class DeleteConnectionHandler implements ICommandHandler<DeleteConnection
     await this.write.execute(
       connectionStream(command.tenant, command.connectionId),
       connectionDecider,
-      { type: 'RemoveConnection', data: { tenant: command.tenant, connection_id: command.connectionId, at: this.clock.isoNow() } },
+      {
+        type: 'RemoveConnection',
+        data: { tenant: command.tenant, connection_id: command.connectionId, at: this.clock.isoNow() },
+      },
       command.metadata,
     );
   }
@@ -107,7 +147,10 @@ export class ChangeConnectionClientsHandler implements ICommandHandler<ChangeCon
   ) {}
 
   async execute(command: ChangeConnectionClientsCommand): Promise<void> {
-    const { state } = await this.write.load<ConnectionState>(connectionStream(command.tenant, command.connectionId), connectionDecider);
+    const { state } = await this.write.load<ConnectionState>(
+      connectionStream(command.tenant, command.connectionId),
+      connectionDecider,
+    );
     if (state.status !== 'active') throw CONNECTION_NOT_FOUND();
     // Validate every item before changing anything, so a bad item leaves all applications as they were.
     for (const { client_id } of command.changes) {
@@ -117,10 +160,20 @@ export class ChangeConnectionClientsHandler implements ICommandHandler<ChangeCon
     }
     for (const { client_id, status } of command.changes) {
       await this.commands.execute(
-        new ChangeClientConnectionsCommand(command.tenant, client_id, new Map([[command.connectionId, status]]), command.metadata),
+        new ChangeClientConnectionsCommand(
+          command.tenant,
+          client_id,
+          new Map([[command.connectionId, status]]),
+          command.metadata,
+        ),
       );
     }
   }
 }
 
-export const ConnectionCommandHandlers = [CreateConnectionHandler, UpdateConnectionHandler, DeleteConnectionHandler, ChangeConnectionClientsHandler];
+export const ConnectionCommandHandlers = [
+  CreateConnectionHandler,
+  UpdateConnectionHandler,
+  DeleteConnectionHandler,
+  ChangeConnectionClientsHandler,
+];

@@ -1,9 +1,15 @@
+import { QueryValidation } from '../../http/validation.pipe';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RosterError } from '@roster/errors';
 import { ResourceServersReader } from '@roster/read-models';
 import type { ResourceServerDocument } from '@roster/read-models';
-import { ResourceServerState, resourceServerDecider, resourceServerId, resourceServerStream } from '@roster/registry-domain';
+import {
+  ResourceServerState,
+  resourceServerDecider,
+  resourceServerId,
+  resourceServerStream,
+} from '@roster/registry-domain';
 import { CurrentCaller } from '../../auth/caller.decorator';
 import { Caller, ManagementAuthGuard } from '../../auth/management-auth.guard';
 import { RequireAnyScope } from '../../auth/scopes.decorator';
@@ -13,15 +19,18 @@ import { WriteModel } from '../../infrastructure/write-model';
 import { commandMetadata } from '../command-metadata';
 import { FieldsQueryDto, ListQueryDto, selectFields, selectFieldsOfList } from '../list-query.dto';
 
-const NOT_FOUND = () => new RosterError('not_found', 'inexistent_resource_server', 'The resource server does not exist');
+const NOT_FOUND = () =>
+  new RosterError('not_found', 'inexistent_resource_server', 'The resource server does not exist');
 
 type ResourceServerChange =
-  | { kind: 'create'; body: unknown }
-  | { kind: 'update'; id: string; body: unknown }
-  | { kind: 'remove'; id: string };
+  { kind: 'create'; body: unknown } | { kind: 'update'; id: string; body: unknown } | { kind: 'remove'; id: string };
 
 export class ChangeResourceServerCommand extends Command<ResourceServerDocument | void> {
-  constructor(readonly tenant: string, readonly change: ResourceServerChange, readonly metadata: CommandMetadata) {
+  constructor(
+    readonly tenant: string,
+    readonly change: ResourceServerChange,
+    readonly metadata: CommandMetadata,
+  ) {
     super();
   }
 }
@@ -41,17 +50,36 @@ export class ChangeResourceServerHandler implements ICommandHandler<ChangeResour
       case 'create': {
         const identifier = (change.body as { identifier?: unknown } | null)?.identifier;
         if (typeof identifier !== 'string' || identifier.length === 0) {
-          throw new RosterError('validation', 'invalid_body', "Payload validation error: 'Missing required property: identifier'");
+          throw new RosterError(
+            'validation',
+            'invalid_body',
+            "Payload validation error: 'Missing required property: identifier'",
+          );
         }
         const id = resourceServerId(tenant, identifier);
-        await this.write.execute(resourceServerStream(tenant, id), resourceServerDecider, { type: 'CreateResourceServer', data: { tenant, resource_server_id: id, at, resource_server: change.body } }, metadata);
+        await this.write.execute(
+          resourceServerStream(tenant, id),
+          resourceServerDecider,
+          { type: 'CreateResourceServer', data: { tenant, resource_server_id: id, at, resource_server: change.body } },
+          metadata,
+        );
         return this.document(tenant, id);
       }
       case 'update':
-        await this.write.execute(resourceServerStream(tenant, change.id), resourceServerDecider, { type: 'UpdateResourceServer', data: { tenant, resource_server_id: change.id, at, changes: change.body } }, metadata);
+        await this.write.execute(
+          resourceServerStream(tenant, change.id),
+          resourceServerDecider,
+          { type: 'UpdateResourceServer', data: { tenant, resource_server_id: change.id, at, changes: change.body } },
+          metadata,
+        );
         return this.document(tenant, change.id);
       case 'remove':
-        await this.write.execute(resourceServerStream(tenant, change.id), resourceServerDecider, { type: 'RemoveResourceServer', data: { tenant, resource_server_id: change.id, at } }, metadata);
+        await this.write.execute(
+          resourceServerStream(tenant, change.id),
+          resourceServerDecider,
+          { type: 'RemoveResourceServer', data: { tenant, resource_server_id: change.id, at } },
+          metadata,
+        );
         return;
     }
   }
@@ -75,8 +103,14 @@ export class ResourceServersController {
 
   @Get()
   @RequireAnyScope('read:resource_servers')
-  async list(@Param('tenant') tenant: string, @Query() query: ListQueryDto): Promise<unknown> {
-    const page = await this.reader.list(tenant, { page: query.page, per_page: query.per_page, include_totals: query.include_totals, from: query.from, take: query.take });
+  async list(@Param('tenant') tenant: string, @Query(QueryValidation) query: ListQueryDto): Promise<unknown> {
+    const page = await this.reader.list(tenant, {
+      page: query.page,
+      per_page: query.per_page,
+      include_totals: query.include_totals,
+      from: query.from,
+      take: query.take,
+    });
     return selectFieldsOfList(page, 'resource_servers', query);
   }
 
@@ -84,13 +118,19 @@ export class ResourceServersController {
   @HttpCode(201)
   @RequireAnyScope('create:resource_servers')
   create(@Param('tenant') tenant: string, @Body() body: unknown, @CurrentCaller() caller: Caller): Promise<unknown> {
-    return this.commands.execute(new ChangeResourceServerCommand(tenant, { kind: 'create', body }, commandMetadata(caller)));
+    return this.commands.execute(
+      new ChangeResourceServerCommand(tenant, { kind: 'create', body }, commandMetadata(caller)),
+    );
   }
 
   /** Auth0 accepts the id or the (URL-encoded) identifier. */
   @Get(':id')
   @RequireAnyScope('read:resource_servers')
-  async get(@Param('tenant') tenant: string, @Param('id') id: string, @Query() query: FieldsQueryDto): Promise<unknown> {
+  async get(
+    @Param('tenant') tenant: string,
+    @Param('id') id: string,
+    @Query(QueryValidation) query: FieldsQueryDto,
+  ): Promise<unknown> {
     const doc = (await this.reader.get(tenant, id)) ?? (await this.reader.byIdentifier(tenant, id));
     if (!doc) throw NOT_FOUND();
     return selectFields(doc as unknown as Record<string, unknown>, query);
@@ -98,20 +138,44 @@ export class ResourceServersController {
 
   @Patch(':id')
   @RequireAnyScope('update:resource_servers')
-  async update(@Param('tenant') tenant: string, @Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller): Promise<unknown> {
-    return this.commands.execute(new ChangeResourceServerCommand(tenant, { kind: 'update', id: await this.resolve(tenant, id), body }, commandMetadata(caller)));
+  async update(
+    @Param('tenant') tenant: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ): Promise<unknown> {
+    return this.commands.execute(
+      new ChangeResourceServerCommand(
+        tenant,
+        { kind: 'update', id: await this.resolve(tenant, id), body },
+        commandMetadata(caller),
+      ),
+    );
   }
 
   @Delete(':id')
   @HttpCode(204)
   @RequireAnyScope('delete:resource_servers')
-  async remove(@Param('tenant') tenant: string, @Param('id') id: string, @CurrentCaller() caller: Caller): Promise<void> {
-    await this.commands.execute(new ChangeResourceServerCommand(tenant, { kind: 'remove', id: await this.resolve(tenant, id) }, commandMetadata(caller)));
+  async remove(
+    @Param('tenant') tenant: string,
+    @Param('id') id: string,
+    @CurrentCaller() caller: Caller,
+  ): Promise<void> {
+    await this.commands.execute(
+      new ChangeResourceServerCommand(
+        tenant,
+        { kind: 'remove', id: await this.resolve(tenant, id) },
+        commandMetadata(caller),
+      ),
+    );
   }
 
   /** An id, or an identifier mapped to its derived id. */
   private async resolve(tenant: string, idOrIdentifier: string): Promise<string> {
-    const { state } = await this.write.load<ResourceServerState>(resourceServerStream(tenant, idOrIdentifier), resourceServerDecider);
+    const { state } = await this.write.load<ResourceServerState>(
+      resourceServerStream(tenant, idOrIdentifier),
+      resourceServerDecider,
+    );
     return state.status === 'absent' ? resourceServerId(tenant, idOrIdentifier) : idOrIdentifier;
   }
 }

@@ -37,8 +37,17 @@ export class TenantSettingsController {
 
   @Patch('tenants/settings')
   @RequireAnyScope('update:tenant_settings')
-  async update(@Param('tenant') tenant: string, @Body() body: unknown, @CurrentCaller() caller: Caller): Promise<unknown> {
-    await this.write.execute(tenantStream(tenant), tenantDecider, { type: 'ChangeTenantSettings', data: { tenant, at: this.clock.isoNow(), changes: body } }, commandMetadata(caller));
+  async update(
+    @Param('tenant') tenant: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ): Promise<unknown> {
+    await this.write.execute(
+      tenantStream(tenant),
+      tenantDecider,
+      { type: 'ChangeTenantSettings', data: { tenant, at: this.clock.isoNow(), changes: body } },
+      commandMetadata(caller),
+    );
     return this.read(tenant);
   }
 
@@ -72,7 +81,14 @@ export class TenantSettingsController {
       tenantDecider,
       {
         type: 'RotateSigningKey',
-        data: { tenant, at: this.clock.isoNow(), kid: key.kid, public_jwk: key.public_jwk, sealed_private_key: key.sealed_private_key, previous_key_grace_seconds: grace },
+        data: {
+          tenant,
+          at: this.clock.isoNow(),
+          kid: key.kid,
+          public_jwk: key.public_jwk,
+          sealed_private_key: key.sealed_private_key,
+          previous_key_grace_seconds: grace,
+        },
       },
       commandMetadata(caller),
     );
@@ -83,7 +99,10 @@ export class TenantSettingsController {
     let longest = this.settings.defaultTokenLifetimeSeconds;
     let from: string | undefined;
     do {
-      const page = (await this.resourceServers.list(tenant, { from, take: 100 })) as { next?: string; resource_servers: Array<{ token_lifetime?: number }> };
+      const page = (await this.resourceServers.list(tenant, { from, take: 100 })) as {
+        next?: string;
+        resource_servers: Array<{ token_lifetime?: number }>;
+      };
       for (const api of page.resource_servers) longest = Math.max(longest, api.token_lifetime ?? 0);
       from = page.next;
     } while (from);

@@ -32,12 +32,20 @@ export class TenantsController {
   @Post()
   @HttpCode(201)
   @RequireAnyScope('create:tenants')
-  async create(@Param('tenant') tenant: string, @Body() body: unknown, @CurrentCaller() caller: Caller): Promise<TenantAdminCredentials> {
+  async create(
+    @Param('tenant') tenant: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ): Promise<TenantAdminCredentials> {
     this.operatorOnly(tenant);
     const name = (body as { name?: unknown } | null)?.name;
     const keys = body !== null && typeof body === 'object' ? Object.keys(body) : [];
     if (typeof name !== 'string' || !TENANT_NAME.test(name) || keys.some((k) => k !== 'name')) {
-      throw new RosterError('validation', 'invalid_body', "Payload validation error: 'name' must be 3 to 63 characters of a-z, 0-9 and -, starting and ending with a letter or digit, and the only property");
+      throw new RosterError(
+        'validation',
+        'invalid_body',
+        "Payload validation error: 'name' must be 3 to 63 characters of a-z, 0-9 and -, starting and ending with a letter or digit, and the only property",
+      );
     }
     if (await this.provisioner.exists(name)) throw tenantExistsError(name);
     return this.provisioner.provision(name, commandMetadata(caller));

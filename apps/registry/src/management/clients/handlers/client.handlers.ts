@@ -17,7 +17,12 @@ import {
 const CLIENT_NOT_FOUND = () => new RosterError('not_found', 'inexistent_client', 'Client not found.');
 
 /** Reads the client back from the read model the write just reached, adding a secret only when one was minted. */
-const respond = async (clients: ClientsReader, tenant: string, clientId: string, secret?: string): Promise<ClientResponse> => {
+const respond = async (
+  clients: ClientsReader,
+  tenant: string,
+  clientId: string,
+  secret?: string,
+): Promise<ClientResponse> => {
   const doc = await clients.get(tenant, clientId);
   if (!doc) throw CLIENT_NOT_FOUND();
   return secret === undefined ? doc : { ...doc, client_secret: secret };
@@ -77,7 +82,13 @@ export class UpdateClientHandler implements ICommandHandler<UpdateClientCommand>
       applicationDecider,
       {
         type: 'UpdateApplication',
-        data: { tenant: command.tenant, client_id: command.clientId, at: this.clock.isoNow(), changes: command.body, secret_hash: this.hasher.hash(secret) },
+        data: {
+          tenant: command.tenant,
+          client_id: command.clientId,
+          at: this.clock.isoNow(),
+          changes: command.body,
+          secret_hash: this.hasher.hash(secret),
+        },
       },
       command.metadata,
     );
@@ -127,7 +138,10 @@ export class DeleteClientHandler implements ICommandHandler<DeleteClientCommand>
     await this.write.execute(
       applicationStream(command.tenant, command.clientId),
       applicationDecider,
-      { type: 'RemoveApplication', data: { tenant: command.tenant, client_id: command.clientId, at: this.clock.isoNow() } },
+      {
+        type: 'RemoveApplication',
+        data: { tenant: command.tenant, client_id: command.clientId, at: this.clock.isoNow() },
+      },
       command.metadata,
     );
   }
@@ -151,7 +165,8 @@ export class ChangeClientConnectionsHandler implements ICommandHandler<ChangeCli
           client_id: command.clientId,
           at: this.clock.isoNow(),
           // Toggles apply to the state the decision is made on, so concurrent toggles of other ids are kept.
-          enabled_connections: state.status === 'active' ? applyToggles(state.enabled_connections, command.changes) : [],
+          enabled_connections:
+            state.status === 'active' ? applyToggles(state.enabled_connections, command.changes) : [],
         },
       }),
       command.metadata,
@@ -161,7 +176,7 @@ export class ChangeClientConnectionsHandler implements ICommandHandler<ChangeCli
 
 const applyToggles = (current: readonly string[], changes: ReadonlyMap<string, boolean>): string[] => {
   const next = new Set(current);
-  for (const [id, enabled] of changes) (enabled ? next.add(id) : next.delete(id));
+  for (const [id, enabled] of changes) enabled ? next.add(id) : next.delete(id);
   return [...next];
 };
 
