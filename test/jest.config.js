@@ -5,10 +5,7 @@ const root = path.resolve(__dirname, '..');
 const tsconfig = require('../tsconfig.json');
 
 const moduleNameMapper = Object.fromEntries(
-  Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [
-    `^${alias}$`,
-    `<rootDir>/${target}`,
-  ]),
+  Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
 );
 
 const transform = {
@@ -38,7 +35,13 @@ const project = (name, extra = {}) => ({
 module.exports = {
   projects: [
     project('unit'),
-    project('int', { globalSetup: '<rootDir>/test/services.global-setup.js', setupFilesAfterEnv: ['<rootDir>/test/slow-tier.setup.js'] }),
-    project('e2e', { globalSetup: '<rootDir>/test/services.global-setup.js', setupFilesAfterEnv: ['<rootDir>/test/slow-tier.setup.js'] }),
+    project('int', {
+      globalSetup: '<rootDir>/test/services.global-setup.js',
+      setupFilesAfterEnv: ['<rootDir>/test/slow-tier.setup.js'],
+    }),
+    project('e2e', {
+      globalSetup: '<rootDir>/test/services.global-setup.js',
+      setupFilesAfterEnv: ['<rootDir>/test/slow-tier.setup.js'],
+    }),
   ],
 };

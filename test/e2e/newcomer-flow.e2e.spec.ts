@@ -39,7 +39,9 @@ describe('newcomer flow (all-in-one, embedded store)', () => {
       grant_types_supported: expect.arrayContaining(['client_credentials']),
       token_endpoint_auth_methods_supported: expect.arrayContaining(['client_secret_basic', 'client_secret_post']),
     });
-    const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, unknown>> };
+    const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as {
+      keys: Array<Record<string, unknown>>;
+    };
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: expect.any(String) });
     expect(jwks.keys[0].d).toBeUndefined();
@@ -62,7 +64,9 @@ describe('newcomer flow (all-in-one, embedded store)', () => {
     // The new app sees the default connection (every tenant connection by default).
     const connections = await api.get(`clients/${client_id}/connections`);
     expect(connections.status).toBe(200);
-    expect(connections.body.connections.map((c: { name: string }) => c.name)).toEqual(['Username-Password-Authentication']);
+    expect(connections.body.connections.map((c: { name: string }) => c.name)).toEqual([
+      'Username-Password-Authentication',
+    ]);
 
     const resourceServer = await api.post('resource-servers', {
       name: 'Invoices API',
@@ -70,7 +74,11 @@ describe('newcomer flow (all-in-one, embedded store)', () => {
       scopes: [{ value: 'read:invoices', description: 'Read invoices' }, { value: 'write:invoices' }],
     });
     expect(resourceServer.status).toBe(201);
-    const grant = await api.post('client-grants', { client_id, audience: 'https://invoices.example.com/', scope: ['read:invoices'] });
+    const grant = await api.post('client-grants', {
+      client_id,
+      audience: 'https://invoices.example.com/',
+      scope: ['read:invoices'],
+    });
     expect(grant.status).toBe(201);
 
     const response = await fetch(roster.bootstrap.token_endpoint, {
@@ -84,7 +92,12 @@ describe('newcomer flow (all-in-one, embedded store)', () => {
 
     const ok = await fetch(roster.bootstrap.token_endpoint, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id, client_secret, audience: 'https://invoices.example.com/' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id,
+        client_secret,
+        audience: 'https://invoices.example.com/',
+      }),
     });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('cache-control')).toBe('no-store');
@@ -118,7 +131,11 @@ describe('newcomer flow (all-in-one, embedded store)', () => {
     expect(created.client_secret).toEqual(expect.any(String));
 
     const fetched = await management.clients.get(created.client_id!);
-    expect(fetched).toMatchObject({ name: 'SDK app', callbacks: ['https://app.example.com/callback'], client_metadata: { team: 'platform' } });
+    expect(fetched).toMatchObject({
+      name: 'SDK app',
+      callbacks: ['https://app.example.com/callback'],
+      client_metadata: { team: 'platform' },
+    });
     expect(fetched.client_secret).toBeUndefined();
 
     const page = await management.clients.list({ app_type: 'regular_web', include_totals: true });

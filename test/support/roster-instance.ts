@@ -3,6 +3,7 @@ import { createServer } from 'net';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { readRosterConfig } from '@roster/config';
+import type { Storage } from '@roster/runtime';
 import { startRegistryHost } from '../../apps/registry/src/registry-host';
 
 export interface BootstrapCredentials {
@@ -19,6 +20,8 @@ export interface RosterInstance {
   tenantBase: (tenant?: string) => string;
   dataDir: string;
   bootstrap: BootstrapCredentials;
+  /** The event store and read-model database of the running process. */
+  storage: Storage;
   stop(): Promise<void>;
 }
 
@@ -42,15 +45,18 @@ export const startRoster = async (env: Record<string, string> = {}): Promise<Ros
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'roster-e2e-')));
   const url = `http://127.0.0.1:${port}`;
   const config = readRosterConfig('all-in-one', { PORT: String(port), PUBLIC_URL: url, DATA_DIR: dataDir, ...env });
-  const stop = await startRegistryHost(config, { runProjections: true });
-  const bootstrap = JSON.parse(await readFile(path.join(dataDir, 'bootstrap-credentials.json'), 'utf8')) as BootstrapCredentials;
+  const host = await startRegistryHost(config, { runProjections: true });
+  const bootstrap = JSON.parse(
+    await readFile(path.join(dataDir, 'bootstrap-credentials.json'), 'utf8'),
+  ) as BootstrapCredentials;
   return {
     url,
     dataDir,
     bootstrap,
+    storage: host.storage,
     tenantBase: (tenant = 'default') => `${url}/tenants/${tenant}`,
     stop: async () => {
-      await stop();
+      await host.stop();
       if (!env.DATA_DIR) await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -64,11 +70,17 @@ export const fetchToken = async (
   audience: string,
   scope?: string,
 ): Promise<string> => {
-  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience });
+  const body = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: clientSecret,
+    audience,
+  });
   if (scope) body.set('scope', scope);
   const response = await fetch(tokenEndpoint, { method: 'POST', body });
   const json = (await response.json()) as { access_token?: string; error?: string };
-  if (!response.ok || !json.access_token) throw new Error(`token request failed: ${response.status} ${JSON.stringify(json)}`);
+  if (!response.ok || !json.access_token)
+    throw new Error(`token request failed: ${response.status} ${JSON.stringify(json)}`);
   return json.access_token;
 };
 
@@ -77,7 +89,11 @@ export const managementClient = (base: string, token: string) => {
   const call = async (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${base}/api/v2/${route}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();

@@ -18,7 +18,9 @@ void runService('projector', async () => {
   const runner = new ProjectionRunner(storage.readModels, storage.eventStore, registryProjections);
   await runner.start();
   const metrics = new MetricsRegistry();
-  metrics.gauge('roster_projection_checkpoint', 'Global position of the last event applied to the read models').set({ checkpoint: runner.checkpointName }, () => Number(runner.position));
+  metrics
+    .gauge('roster_projection_checkpoint', 'Global position of the last event applied to the read models')
+    .set({ checkpoint: runner.checkpointName }, () => Number(runner.position));
   const app = await NestFactory.create(
     {
       module: ProjectorModule,

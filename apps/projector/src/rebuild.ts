@@ -9,13 +9,17 @@ import { openStorage } from '@roster/runtime';
  * Safe while the services run (they resubscribe); in all-in-one mode stop the process first (PGlite has one owner).
  */
 const main = async () => {
-  const config = readRosterConfig(process.env.EVENT_STORE && process.env.EVENT_STORE !== 'pglite' ? 'projector' : 'all-in-one');
+  const config = readRosterConfig(
+    process.env.EVENT_STORE && process.env.EVENT_STORE !== 'pglite' ? 'projector' : 'all-in-one',
+  );
   const storage = await openStorage(config, 2);
   const started = Date.now();
   const result = await rebuildReadModels(storage.readModels, storage.eventStore, registryProjections, {
     onProgress: (position, events) => console.log(`replayed ${events} events (position ${position})`),
   });
-  console.log(`rebuilt read models from ${result.events} events up to position ${result.position} in ${Date.now() - started} ms`);
+  console.log(
+    `rebuilt read models from ${result.events} events up to position ${result.position} in ${Date.now() - started} ms`,
+  );
   await storage.close();
 };
 

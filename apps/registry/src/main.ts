@@ -4,4 +4,6 @@ import { runService } from '@roster/runtime';
 import { startRegistryHost } from './registry-host';
 
 // Split mode: the registry alone, with the projector running as its own process.
-void runService('registry', () => startRegistryHost(readRosterConfig('registry'), { runProjections: false }));
+void runService('registry', () =>
+  startRegistryHost(readRosterConfig('registry'), { runProjections: false }).then((host) => host.stop),
+);

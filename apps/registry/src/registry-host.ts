@@ -3,7 +3,7 @@ import { Module, DynamicModule } from '@nestjs/common';
 import type { RosterConfig } from '@roster/config';
 import { HealthModule, MetricsRegistry } from '@roster/observability';
 import { ProjectionRunner, ReadModelFreshness, registryProjections } from '@roster/read-models';
-import { loadOrCreateSecretsKey, openStorage } from '@roster/runtime';
+import { Storage, loadOrCreateSecretsKey, openStorage } from '@roster/runtime';
 import { createSecretCrypto, parseSecretsKey } from '@roster/security';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import { createHttpApp } from './http/http-app';
@@ -21,6 +21,12 @@ class RegistryHostModule {
   }
 }
 
+export interface RegistryHost {
+  /** The stores this process opened (tests read the event store through it). */
+  storage: Storage;
+  stop(): Promise<void>;
+}
+
 /**
  * Starts the registry's HTTP service. With `runProjections` (all-in-one) the read models are built in this process;
  * otherwise (split mode) the projector service builds them and this process waits on its checkpoint.
@@ -28,7 +34,7 @@ class RegistryHostModule {
 export const startRegistryHost = async (
   config: RosterConfig,
   options: { runProjections: boolean },
-): Promise<() => Promise<void>> => {
+): Promise<RegistryHost> => {
   const logger = new Logger('registry');
   const secretsKey = await loadOrCreateSecretsKey(config.secretsKey, config.dataDir);
   const secrets = createSecretCrypto(parseSecretsKey(secretsKey));
@@ -59,11 +65,14 @@ export const startRegistryHost = async (
   await app.listen(config.port, '0.0.0.0');
   logger.log(`listening on ${config.publicUrl} (event store: ${config.eventStore}, port ${config.port})`);
 
-  return async () => {
-    await app.close();
-    await feed.stop();
-    await freshness.close();
-    await runner?.stop();
-    await storage.close();
+  return {
+    storage,
+    stop: async () => {
+      await app.close();
+      await feed.stop();
+      await freshness.close();
+      await runner?.stop();
+      await storage.close();
+    },
   };
 };

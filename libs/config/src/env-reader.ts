@@ -25,9 +25,11 @@ export const requireString = (env: Env, name: string, hint: string): string => {
 export const readInt = (env: Env, name: string, fallback: number, min: number, max: number): number => {
   const raw = readString(env, name);
   if (raw === undefined) return fallback;
-  if (!/^-?\d+$/.test(raw)) throw new ConfigError(`${name}=${raw} is not a whole number: set an integer from ${min} to ${max}`);
+  if (!/^-?\d+$/.test(raw))
+    throw new ConfigError(`${name}=${raw} is not a whole number: set an integer from ${min} to ${max}`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(`${name}=${raw} is out of range: set an integer from ${min} to ${max}`);
+  if (value < min || value > max)
+    throw new ConfigError(`${name}=${raw} is out of range: set an integer from ${min} to ${max}`);
   return value;
 };
 

@@ -62,13 +62,17 @@ export const readRosterConfig = (mode: RunMode, env: Env = process.env): RosterC
   const bootstrapClientId = readString(env, 'BOOTSTRAP_CLIENT_ID');
   const bootstrapClientSecret = readString(env, 'BOOTSTRAP_CLIENT_SECRET');
   if ((bootstrapClientId === undefined) !== (bootstrapClientSecret === undefined)) {
-    throw new ConfigError('set both BOOTSTRAP_CLIENT_ID and BOOTSTRAP_CLIENT_SECRET, or neither to have them generated');
+    throw new ConfigError(
+      'set both BOOTSTRAP_CLIENT_ID and BOOTSTRAP_CLIENT_SECRET, or neither to have them generated',
+    );
   }
   if (bootstrapClientId !== undefined && !/^[A-Za-z0-9_-]{16,64}$/.test(bootstrapClientId)) {
     throw new ConfigError('BOOTSTRAP_CLIENT_ID must be 16 to 64 characters of A-Z, a-z, 0-9, _ or -');
   }
   if (bootstrapClientSecret !== undefined && bootstrapClientSecret.length < 32) {
-    throw new ConfigError('BOOTSTRAP_CLIENT_SECRET must be at least 32 characters (generate one with: openssl rand -base64 48)');
+    throw new ConfigError(
+      'BOOTSTRAP_CLIENT_SECRET must be at least 32 characters (generate one with: openssl rand -base64 48)',
+    );
   }
 
   return {

@@ -47,12 +47,10 @@ export class ConcurrencyError extends RosterError {
     readonly actual: string,
     options: RosterErrorOptions = {},
   ) {
-    super(
-      'conflict',
-      'wrong_expected_revision',
-      `Stream ${streamId} is at revision ${actual}, expected ${expected}`,
-      { retriable: true, ...options },
-    );
+    super('conflict', 'wrong_expected_revision', `Stream ${streamId} is at revision ${actual}, expected ${expected}`, {
+      retriable: true,
+      ...options,
+    });
     this.name = 'ConcurrencyError';
   }
 }

@@ -36,7 +36,9 @@ export class HealthController {
       }),
     );
     const ok = results.every(([, state]) => state === 'up');
-    void reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', dependencies: Object.fromEntries(results) });
+    void reply
+      .status(ok ? 200 : 503)
+      .send({ status: ok ? 'ready' : 'not_ready', dependencies: Object.fromEntries(results) });
   }
 
   @Get('metrics')

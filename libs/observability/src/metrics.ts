@@ -45,7 +45,9 @@ export class Gauge extends Metric {
     this.values.set(labelKey(labels), value);
   }
   render(): string[] {
-    return [...this.values].map(([key, value]) => `${this.name}${key ? `{${key}}` : ''} ${typeof value === 'function' ? value() : value}`);
+    return [...this.values].map(
+      ([key, value]) => `${this.name}${key ? `{${key}}` : ''} ${typeof value === 'function' ? value() : value}`,
+    );
   }
 }
 

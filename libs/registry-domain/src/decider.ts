@@ -9,10 +9,15 @@ export interface Decider<Command, Event, State> {
 }
 
 /** A domain event as it travels between decider and event store: a type name and a JSON payload. */
-export interface DomainEvent<Type extends string = string, Data extends Record<string, unknown> = Record<string, unknown>> {
+export interface DomainEvent<
+  Type extends string = string,
+  Data extends Record<string, unknown> = Record<string, unknown>,
+> {
   type: Type;
   data: Data;
 }
 
-export const fold = <Event, State>(decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>, events: readonly Event[]): State =>
-  events.reduce(decider.evolve, decider.initialState());
+export const fold = <Event, State>(
+  decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>,
+  events: readonly Event[],
+): State => events.reduce(decider.evolve, decider.initialState());

@@ -5,7 +5,11 @@ import { ConfigError } from '@roster/config';
  * Runs a service's start function: a configuration problem prints its one line and exits 1; anything else prints
  * the error and exits 1. SIGTERM and SIGINT run `stop` once, then exit 0 (or 1 when stopping fails or hangs).
  */
-export const runService = async (name: string, start: () => Promise<() => Promise<void>>, stopTimeoutMs = 15_000): Promise<void> => {
+export const runService = async (
+  name: string,
+  start: () => Promise<() => Promise<void>>,
+  stopTimeoutMs = 15_000,
+): Promise<void> => {
   let stop: (() => Promise<void>) | undefined;
   try {
     stop = await start();

@@ -23,7 +23,10 @@ export const openStorage = async (config: RosterConfig, poolSize = 10): Promise<
     const eventStore = await SqlEventStore.create(db);
     return { eventStore, readModels: db, close: async () => (await eventStore.close(), await db.close()) };
   }
-  const readModels = new PostgresDatabase(config.databaseUrl!, { max: poolSize, applicationName: `roster-${config.mode}` });
+  const readModels = new PostgresDatabase(config.databaseUrl!, {
+    max: poolSize,
+    applicationName: `roster-${config.mode}`,
+  });
   if (config.eventStore === 'postgres') {
     const eventStore = await SqlEventStore.create(readModels);
     return { eventStore, readModels, close: async () => (await eventStore.close(), await readModels.close()) };

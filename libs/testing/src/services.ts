@@ -38,7 +38,9 @@ export const describeWithService = (service: ServiceName, name: string, body: ()
     return;
   }
   // eslint-disable-next-line no-console
-  console.warn(`\n*** SKIPPED "${name}": ${ENV_OF[service]} is not set (set it, or REQUIRE_SERVICES=${service} to fail) ***\n`);
+  console.warn(
+    `\n*** SKIPPED "${name}": ${ENV_OF[service]} is not set (set it, or REQUIRE_SERVICES=${service} to fail) ***\n`,
+  );
   describe.skip(name, body);
 };
 
@@ -46,7 +48,9 @@ export const describeWithService = (service: ServiceName, name: string, body: ()
  * A new, empty PostgreSQL database on the server of DATABASE_URL, so suites never see each other's rows.
  * Returns its URL and a function that drops it.
  */
-export const createScratchDatabase = async (prefix = 'roster_test'): Promise<{ url: string; drop: () => Promise<void> }> => {
+export const createScratchDatabase = async (
+  prefix = 'roster_test',
+): Promise<{ url: string; drop: () => Promise<void> }> => {
   const base = serviceUrl('postgres');
   if (!base) throw new Error('DATABASE_URL is not set');
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
