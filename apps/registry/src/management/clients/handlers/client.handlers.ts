@@ -176,7 +176,10 @@ export class ChangeClientConnectionsHandler implements ICommandHandler<ChangeCli
 
 const applyToggles = (current: readonly string[], changes: ReadonlyMap<string, boolean>): string[] => {
   const next = new Set(current);
-  for (const [id, enabled] of changes) enabled ? next.add(id) : next.delete(id);
+  for (const [id, enabled] of changes) {
+    if (enabled) next.add(id);
+    else next.delete(id);
+  }
   return [...next];
 };
 
