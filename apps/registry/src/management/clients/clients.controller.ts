@@ -26,6 +26,25 @@ import { RegistrySettings } from '../../infrastructure/registry-settings';
 
 const READ_CLIENTS = ['read:clients', 'read:client_keys', 'read:client_summary'] as const;
 
+const SUMMARY_FIELDS = ['client_id', 'app_type', 'name', 'description'];
+
+/**
+ * Auth0's field visibility: a token with only `read:client_summary` sees the summary fields; the `fields` query
+ * narrows further but never widens.
+ */
+const visibleFields = (
+  query: { fields?: string; include_fields?: boolean },
+  caller: Caller,
+): { fields?: string; include_fields?: boolean } => {
+  if (caller.scopes.has('read:clients') || caller.scopes.has('read:client_keys')) return query;
+  const requested = query.fields ? query.fields.split(',') : SUMMARY_FIELDS;
+  const allowed =
+    query.fields && query.include_fields === false
+      ? SUMMARY_FIELDS.filter((f) => !requested.includes(f))
+      : requested.filter((f) => SUMMARY_FIELDS.includes(f));
+  return { fields: allowed.join(',') || 'client_id', include_fields: true };
+};
+
 /** `B/api/v2/clients`: Auth0's applications endpoints. */
 @Controller('tenants/:tenant/api/v2/clients')
 @UseGuards(ManagementAuthGuard)
@@ -39,7 +58,11 @@ export class ClientsController {
 
   @Get()
   @RequireAnyScope(...READ_CLIENTS)
-  async list(@Param('tenant') tenant: string, @Query(QueryValidation) query: ClientListQueryDto): Promise<unknown> {
+  async list(
+    @Param('tenant') tenant: string,
+    @Query(QueryValidation) query: ClientListQueryDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<unknown> {
     const page = await this.clients.list(tenant, {
       page: query.page,
       per_page: query.per_page,
@@ -50,7 +73,7 @@ export class ClientsController {
       is_first_party: query.is_first_party,
       is_global: query.is_global,
     });
-    return selectFieldsOfList(page, 'clients', query);
+    return selectFieldsOfList(page, 'clients', visibleFields(query, caller));
   }
 
   @Post()
@@ -70,10 +93,11 @@ export class ClientsController {
     @Param('tenant') tenant: string,
     @Param('id') id: string,
     @Query(QueryValidation) query: FieldsQueryDto,
+    @CurrentCaller() caller: Caller,
   ): Promise<unknown> {
     const client = await this.clients.get(tenant, id);
     if (!client) throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
-    return selectFields(client, query);
+    return selectFields(client, visibleFields(query, caller));
   }
 
   @Patch(':id')
