@@ -6,8 +6,23 @@ const toBoolean = ({ value }: { value: unknown }): unknown =>
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
+/** Auth0's `fields` / `include_fields` projection. */
+export class FieldsQueryDto {
+  /** Comma list of fields to include (or exclude with include_fields=false). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  @Matches(/^[a-z_.,]*$/, { message: 'fields must be a comma list of field names' })
+  fields?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  include_fields?: boolean;
+}
+
 /** Auth0's list parameters: offset paging (page/per_page/include_totals) or checkpoint paging (from/take). */
-export class ListQueryDto {
+export class ListQueryDto extends FieldsQueryDto {
   @IsOptional()
   @Transform(toInt)
   @IsInt()
@@ -38,18 +53,6 @@ export class ListQueryDto {
   @Min(1)
   @Max(100)
   take?: number;
-
-  /** Comma list of fields to include (or exclude with include_fields=false). */
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
-  @Matches(/^[a-z_.,]*$/, { message: 'fields must be a comma list of field names' })
-  fields?: string;
-
-  @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean()
-  include_fields?: boolean;
 }
 
 export class ClientListQueryDto extends ListQueryDto {
@@ -70,19 +73,6 @@ export class ClientListQueryDto extends ListQueryDto {
   @Transform(toBoolean)
   @IsBoolean()
   is_global?: boolean;
-}
-
-export class FieldsQueryDto {
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
-  @Matches(/^[a-z_.,]*$/, { message: 'fields must be a comma list of field names' })
-  fields?: string;
-
-  @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean()
-  include_fields?: boolean;
 }
 
 export class ClientGrantListQueryDto extends ListQueryDto {
@@ -142,3 +132,14 @@ export const selectFieldsOfList = (
   const wrapped = page as Record<string, unknown>;
   return { ...wrapped, [key]: pick(wrapped[key] as Record<string, unknown>[]) };
 };
+
+/** The paging part of a list query, as the readers take it. */
+export const pagingOf = (
+  query: ListQueryDto,
+): Pick<ListQueryDto, 'page' | 'per_page' | 'include_totals' | 'from' | 'take'> => ({
+  page: query.page,
+  per_page: query.per_page,
+  include_totals: query.include_totals,
+  from: query.from,
+  take: query.take,
+});

@@ -20,7 +20,7 @@ import { CommandMetadata } from '../../infrastructure/aggregate-repository';
 import { Clock } from '../../infrastructure/clock';
 import { WriteModel } from '../../infrastructure/write-model';
 import { commandMetadata } from '../command-metadata';
-import { ClientGrantListQueryDto, selectFieldsOfList } from '../list-query.dto';
+import { ClientGrantListQueryDto, pagingOf, selectFieldsOfList } from '../list-query.dto';
 
 const NOT_FOUND = () => new RosterError('not_found', 'inexistent_client_grant', 'The client grant does not exist');
 
@@ -160,11 +160,7 @@ export class ClientGrantsController {
     @Query(QueryValidation) query: ClientGrantListQueryDto,
   ): Promise<unknown> {
     const page = await this.grants.list(tenant, {
-      page: query.page,
-      per_page: query.per_page,
-      include_totals: query.include_totals,
-      from: query.from,
-      take: query.take,
+      ...pagingOf(query),
       client_id: query.client_id,
       audience: query.audience,
     });

@@ -13,6 +13,7 @@ import {
   ListQueryDto,
   RotateSecretQueryDto,
   selectFields,
+  pagingOf,
   selectFieldsOfList,
 } from '../list-query.dto';
 import {
@@ -64,11 +65,7 @@ export class ClientsController {
     @CurrentCaller() caller: Caller,
   ): Promise<unknown> {
     const page = await this.clients.list(tenant, {
-      page: query.page,
-      per_page: query.per_page,
-      include_totals: query.include_totals,
-      from: query.from,
-      take: query.take,
+      ...pagingOf(query),
       app_type: query.app_type?.split(','),
       is_first_party: query.is_first_party,
       is_global: query.is_global,

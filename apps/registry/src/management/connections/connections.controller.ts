@@ -12,6 +12,7 @@ import {
   FieldsQueryDto,
   ListQueryDto,
   selectFields,
+  pagingOf,
   selectFieldsOfList,
 } from '../list-query.dto';
 import {
@@ -54,11 +55,7 @@ export class ConnectionsController {
   @RequireAnyScope('read:connections')
   async list(@Param('tenant') tenant: string, @Query(QueryValidation) query: ConnectionListQueryDto): Promise<unknown> {
     const page = await this.connections.list(tenant, {
-      page: query.page,
-      per_page: query.per_page,
-      include_totals: query.include_totals,
-      from: query.from,
-      take: query.take,
+      ...pagingOf(query),
       name: query.name,
       strategy: query.strategy ? [query.strategy] : undefined,
     });

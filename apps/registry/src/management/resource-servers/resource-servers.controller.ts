@@ -17,7 +17,7 @@ import { CommandMetadata } from '../../infrastructure/aggregate-repository';
 import { Clock } from '../../infrastructure/clock';
 import { WriteModel } from '../../infrastructure/write-model';
 import { commandMetadata } from '../command-metadata';
-import { FieldsQueryDto, ListQueryDto, selectFields, selectFieldsOfList } from '../list-query.dto';
+import { FieldsQueryDto, ListQueryDto, selectFields, pagingOf, selectFieldsOfList } from '../list-query.dto';
 
 const NOT_FOUND = () =>
   new RosterError('not_found', 'inexistent_resource_server', 'The resource server does not exist');
@@ -105,11 +105,7 @@ export class ResourceServersController {
   @RequireAnyScope('read:resource_servers')
   async list(@Param('tenant') tenant: string, @Query(QueryValidation) query: ListQueryDto): Promise<unknown> {
     const page = await this.reader.list(tenant, {
-      page: query.page,
-      per_page: query.per_page,
-      include_totals: query.include_totals,
-      from: query.from,
-      take: query.take,
+      ...pagingOf(query),
     });
     return selectFieldsOfList(page, 'resource_servers', query);
   }
