@@ -2,7 +2,8 @@
 // Projection lag: how long after a write is sent does a reader see it. A writer PATCHes applications at a steady
 // 200 writes/s for 10 s (description = "lag <run> <seq>"); on separate connections, pollers GET every application that has
 // an unseen write every 2 ms. The lag of a write is the time from sending its PATCH to receiving the first GET that
-// shows it (or a later write to the same application). Target: p99 < 100 ms.
+// shows it (or a later write to the same application). Target: p99 < 100 ms. stderr also gives the PATCH latency and
+// how long writes stayed invisible after their PATCH was answered, which tells a slow write path from a slow projection.
 //
 // The pollers' GETs load the server too, so this is the lag under a read load, not on an idle process.
 const { performance } = require('node:perf_hooks');
@@ -28,6 +29,9 @@ const measureLag = (api, ids, { rate, durationSec, run }) =>
     const total = rate * durationSec;
     const apps = ids.map((id) => ({ id, pending: [], polling: false, writing: 0 }));
     const lags = [];
+    // Seen minus answered: how long a write stayed invisible after its PATCH was answered (0 when seen first).
+    const afterAnswer = [];
+    const answeredAt = new Map();
     const writeLatencies = [];
     const c = { sent: 0, writeFailed: 0, pollFailed: 0, overlapping: 0, polls: 0, firstFailure: undefined };
     let done = false;
@@ -47,8 +51,11 @@ const measureLag = (api, ids, { rate, durationSec, run }) =>
         agent: writerAgent,
       })
         .then((res) => {
-          if (res.status === 200) writeLatencies.push(performance.now() - sentAt);
-          else {
+          if (res.status === 200) {
+            const now = performance.now();
+            writeLatencies.push(now - sentAt);
+            answeredAt.set(seq, now);
+          } else {
             c.writeFailed++;
             failure(`PATCH ${res.status} ${res.text.slice(0, 200)}`);
             app.pending = app.pending.filter((p) => p.seq !== seq);
@@ -79,6 +86,7 @@ const measureLag = (api, ids, { rate, durationSec, run }) =>
           app.pending = app.pending.filter((p) => {
             if (p.seq > seen) return true;
             lags.push(seenAt - p.sentAt);
+            afterAnswer.push(Math.max(0, seenAt - (answeredAt.get(p.seq) ?? seenAt)));
             return false;
           });
         })
@@ -105,7 +113,7 @@ const measureLag = (api, ids, { rate, durationSec, run }) =>
         const writing = apps.reduce((n, a) => n + a.writing, 0);
         writerAgent.destroy();
         pollerAgent.destroy();
-        resolve({ lags, writeLatencies, unseen, writing, seconds: (drainStarted - started) / 1000, ...c });
+        resolve({ lags, afterAnswer, writeLatencies, unseen, writing, seconds: (drainStarted - started) / 1000, ...c });
       }
     };
     const timer = setInterval(tick, POLL_EVERY_MS);
@@ -128,10 +136,12 @@ main(async () => {
     });
     const lag = summarize(r.lags);
     const writes = summarize(r.writeLatencies);
+    const hidden = summarize(r.afterAnswer);
     log(
       `${store.label}: ${r.sent} writes sent in ${r.seconds.toFixed(1)} s, ${r.writeFailed} failed, ${r.unseen} never seen, ` +
         `${r.overlapping} sent while the same application had a write in flight, ${r.polls} polls (${r.pollFailed} failed); ` +
-        `PATCH p50 ${writes.p50.toFixed(1)} ms p99 ${writes.p99.toFixed(1)} ms` +
+        `PATCH p50 ${writes.p50.toFixed(1)} ms p99 ${writes.p99.toFixed(1)} ms; ` +
+        `invisible after the PATCH was answered p50 ${hidden.p50.toFixed(1)} ms p99 ${hidden.p99.toFixed(1)} ms` +
         (r.firstFailure ? `; first failure: ${r.firstFailure}` : ''),
     );
     figure(
