@@ -47,8 +47,9 @@ export const startRegistryHost = async (
   await runner?.start();
   const freshness = new ReadModelFreshness(storage.readModels, { runner });
   const cache = new StreamStateCache(storage.eventStore);
-  const feed = new ChangeFeed(storage.eventStore, cache, CACHED_STREAM_PREFIXES);
-  await feed.start();
+  // All-in-one is the only writer, and its own writes update the cache; split mode may run several registries.
+  const feed = options.runProjections ? undefined : new ChangeFeed(storage.eventStore, cache, CACHED_STREAM_PREFIXES);
+  await feed?.start();
 
   const app = await createHttpApp(
     RegistryHostModule.forRoot([
@@ -69,7 +70,7 @@ export const startRegistryHost = async (
     storage,
     stop: async () => {
       await app.close();
-      await feed.stop();
+      await feed?.stop();
       await freshness.close();
       await runner?.stop();
       await storage.close();

@@ -39,6 +39,25 @@ interface EventRow {
 const EVENT_COLUMNS = `e.position::text AS position, e.stream_id, e.revision::text AS revision, e.event_id::text AS id,
   e.type, e.data, e.metadata, e.recorded_at`;
 
+/** Most appends written in one group commit. */
+const MAX_GROUP_COMMIT = 200;
+
+interface AppendOutcome {
+  outcome: string;
+  last_revision: string;
+  last_position: string | null;
+}
+
+interface QueuedAppend {
+  streamId: string;
+  expected: string;
+  payload: string;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+  /** Set after its batch failed: written on its own so its error is its own. */
+  alone?: boolean;
+}
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,50}$/;
 
 /**
@@ -79,24 +98,74 @@ export class SqlEventStore implements EventStore {
     return new SqlEventStore(db, names.schema, names.channel, options.pollIntervalMs ?? 500, options.pageSize ?? 500);
   }
 
-  async append(
-    streamId: string,
-    events: readonly EventToAppend[],
-    expectedRevision: ExpectedRevision,
-  ): Promise<AppendResult> {
+  /**
+   * Appends go through a group commit: while one batch is being written, the appends that arrive queue up and are
+   * then written together, in one statement and one transaction (each append still checks its own expected
+   * revision inside `append_events`). Under load this turns many commits into one, which is what an embedded or
+   * remote database pays for most.
+   */
+  append(streamId: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     assertAppendable(streamId, events);
-    const payload = events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} }));
-    // One statement, hence one implicit transaction and one round trip; NOTIFY is delivered when it commits.
-    const { rows } = await this.db.query<{ outcome: string; last_revision: string; last_position: string | null }>(
-      `SELECT outcome, last_revision, last_position FROM ${this.schema}.append_events($1, $2, $3::jsonb)`,
-      [streamId, describeExpected(expectedRevision), JSON.stringify(payload)],
-    );
-    const { outcome, last_revision, last_position } = rows[0];
-    if (outcome === 'conflict' || last_position === null) {
-      throw new ConcurrencyError(streamId, describeExpected(expectedRevision), last_revision);
+    const payload = JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queued.push({ streamId, expected: describeExpected(expectedRevision), payload, resolve, reject });
+      void this.flush();
+    });
+  }
+
+  private readonly queued: QueuedAppend[] = [];
+  private flushing = false;
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.queued.length > 0) {
+        // Appends retried alone after a failed batch sit at the front of the queue.
+        const batch = this.queued.splice(0, this.queued[0].alone ? 1 : MAX_GROUP_COMMIT);
+        try {
+          const outcomes = await this.appendBatch(batch);
+          let appended = false;
+          batch.forEach((append, i) => {
+            const { outcome, last_revision, last_position } = outcomes[i];
+            if (outcome === 'conflict' || last_position === null) {
+              append.reject(new ConcurrencyError(append.streamId, append.expected, last_revision));
+              return;
+            }
+            appended ||= outcome === 'appended';
+            append.resolve({ nextExpectedRevision: BigInt(last_revision), position: BigInt(last_position) });
+          });
+          if (appended) this.wakeSubscriptions();
+        } catch (error) {
+          if (batch.length === 1) batch[0].reject(error);
+          // One bad append must not fail its neighbours: retry them one by one.
+          else this.queued.unshift(...batch.map((append) => ({ ...append, alone: true })));
+        }
+      }
+    } finally {
+      this.flushing = false;
     }
-    if (outcome === 'appended') this.wakeSubscriptions();
-    return { nextExpectedRevision: BigInt(last_revision), position: BigInt(last_position) };
+  }
+
+  private async appendBatch(batch: QueuedAppend[]): Promise<AppendOutcome[]> {
+    if (batch.length === 1) {
+      const [append] = batch;
+      // One statement, hence one implicit transaction and one round trip; NOTIFY is delivered when it commits.
+      const { rows } = await this.db.query<AppendOutcome>(
+        `SELECT outcome, last_revision, last_position FROM ${this.schema}.append_events($1, $2, $3::jsonb)`,
+        [append.streamId, append.expected, append.payload],
+      );
+      return rows;
+    }
+    // Still one statement: the appends run in array order inside one transaction.
+    const { rows } = await this.db.query<AppendOutcome & { ord: string }>(
+      `SELECT a.ord::text AS ord, r.outcome, r.last_revision, r.last_position
+         FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS a(stream_id, expected, payload, ord)
+         CROSS JOIN LATERAL ${this.schema}.append_events(a.stream_id, a.expected, a.payload::jsonb) r
+        ORDER BY a.ord`,
+      [batch.map((a) => a.streamId), batch.map((a) => a.expected), batch.map((a) => a.payload)],
+    );
+    return rows;
   }
 
   async readStream(streamId: string, fromRevision = 0n): Promise<RecordedEvent[]> {
@@ -125,7 +194,11 @@ export class SqlEventStore implements EventStore {
     );
     this.subscriptions.add(subscription);
     // Other processes' appends arrive by NOTIFY; if LISTEN fails the poll interval still finds them.
-    this.unlisten ??= this.db.listen(this.channel, () => this.wakeSubscriptions()).catch(() => undefined);
+    // Other processes' appends arrive by NOTIFY. PGlite has no other process: its appends all pass through
+    // `append`, which wakes subscriptions itself, so listening would only wake them twice.
+    if (this.db.kind !== 'pglite') {
+      this.unlisten ??= this.db.listen(this.channel, () => this.wakeSubscriptions()).catch(() => undefined);
+    }
     return subscription;
   }
 

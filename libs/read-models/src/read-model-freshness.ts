@@ -64,6 +64,8 @@ export class ReadModelFreshness {
         timer: setTimeout(() => this.settle(waiter, false), timeoutMs),
       };
       this.waiters.push(waiter);
+      // The runner of this process reports every commit; other processes' runners are heard by NOTIFY or polling.
+      if (this.detachRunner) return;
       void this.startListening();
       void this.poll();
     });

@@ -38,9 +38,14 @@ export class AggregateRepository {
     fold: StreamFold<State>,
     decide: (state: State) => Event[],
     metadata: CommandMetadata,
+    options: { newStream?: boolean } = {},
   ): Promise<ExecutionResult<State, Event>> {
     for (let attempt = 1; ; attempt++) {
-      const snapshot = await this.cache.load(streamId, fold);
+      // A stream named by a freshly generated random id cannot exist yet: skip the read (`no_stream` still checks).
+      const snapshot =
+        options.newStream && attempt === 1
+          ? { state: fold.initialState(), revision: -1n }
+          : await this.cache.load(streamId, fold);
       const events = decide(snapshot.state);
       if (events.length === 0) return { events, state: snapshot.state };
       try {

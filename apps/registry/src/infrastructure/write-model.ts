@@ -28,6 +28,7 @@ export class WriteModel {
     /** The command, or a function that builds it from the current state (re-run on the fresh state after a conflict). */
     command: Command | ((state: State) => Command),
     metadata: CommandMetadata,
+    options: { newStream?: boolean } = {},
   ): Promise<ExecutionResult<State, Event>> {
     const build = typeof command === 'function' ? (command as (state: State) => Command) : () => command;
     const result = await this.repository.execute<State, Event>(
@@ -35,6 +36,7 @@ export class WriteModel {
       decider as never,
       (state) => decider.decide(build(state), state),
       metadata,
+      options,
     );
     if (result.position !== undefined) await this.visible(result.position);
     return result;

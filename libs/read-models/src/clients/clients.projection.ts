@@ -7,6 +7,14 @@ export const CLIENTS_TABLE = `rm_clients_v${VERSION}`;
 /** The Auth0 client object as `GET /api/v2/clients/{id}` returns it (never with the secret). */
 export type ClientDocument = ClientSettings & { client_id: string; tenant: string; global: false };
 
+/** The one place that turns an application's settings into the Auth0 client object (projection and registry alike). */
+export const clientDocument = (tenant: string, clientId: string, settings: ClientSettings): ClientDocument => ({
+  tenant,
+  global: false,
+  ...settings,
+  client_id: clientId,
+});
+
 /**
  * Applications (Auth0 clients). `doc` holds the Auth0 client object; the columns beside it serve filters, ordering
  * and the token endpoint's credential check. Which connections an application uses is kept by the connections
@@ -44,7 +52,7 @@ export const clientsProjection = defineProjection<Exclude<ApplicationEvent, Conn
   ],
   reducers: {
     ApplicationRegistered: (e, event) => {
-      const doc: ClientDocument = { tenant: e.tenant, global: false, ...e.settings, client_id: e.client_id };
+      const doc = clientDocument(e.tenant, e.client_id, e.settings);
       const position = positionParam(event.position);
       // An upsert: an application removed and registered again under the same id (bootstrap) starts afresh.
       return sql(

@@ -2,7 +2,9 @@ import { QueryValidation } from '../../http/validation.pipe';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RosterError } from '@roster/errors';
-import { ClientsReader, ConnectionsReader } from '@roster/read-models';
+import { ClientsReader, ConnectionsReader, clientDocument } from '@roster/read-models';
+import { ApplicationState, applicationDecider, applicationStream } from '@roster/registry-domain';
+import { WriteModel } from '../../infrastructure/write-model';
 import { RequireAnyScope } from '../../auth/scopes.decorator';
 import { ManagementAuthGuard, Caller } from '../../auth/management-auth.guard';
 import { CurrentCaller } from '../../auth/caller.decorator';
@@ -55,6 +57,7 @@ export class ClientsController {
     private readonly clients: ClientsReader,
     private readonly connections: ConnectionsReader,
     private readonly settings: RegistrySettings,
+    private readonly write: WriteModel,
   ) {}
 
   @Get()
@@ -92,9 +95,10 @@ export class ClientsController {
     @Query(QueryValidation) query: FieldsQueryDto,
     @CurrentCaller() caller: Caller,
   ): Promise<unknown> {
-    const client = await this.clients.get(tenant, id);
-    if (!client) throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
-    return selectFields(client, visibleFields(query, caller));
+    // Read from the write model (cached, evicted on change): exact, and no query on the hot path.
+    const { state } = await this.write.load<ApplicationState>(applicationStream(tenant, id), applicationDecider);
+    if (state.status !== 'active') throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
+    return selectFields(clientDocument(tenant, id, state.settings), visibleFields(query, caller));
   }
 
   @Patch(':id')

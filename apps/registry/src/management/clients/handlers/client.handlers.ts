@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RosterError } from '@roster/errors';
-import { ClientsReader, ConnectionsReader } from '@roster/read-models';
+import { ConnectionsReader, clientDocument } from '@roster/read-models';
 import { ApplicationState, applicationDecider, applicationStream, isPublicClient } from '@roster/registry-domain';
 import { SecretHasher, generateClientId, generateClientSecret } from '@roster/security';
 import { WriteModel } from '../../../infrastructure/write-model';
@@ -16,15 +16,13 @@ import {
 
 const CLIENT_NOT_FOUND = () => new RosterError('not_found', 'inexistent_client', 'Client not found.');
 
-/** Reads the client back from the read model the write just reached, adding a secret only when one was minted. */
-const respond = async (
-  clients: ClientsReader,
-  tenant: string,
-  clientId: string,
-  secret?: string,
-): Promise<ClientResponse> => {
-  const doc = await clients.get(tenant, clientId);
-  if (!doc) throw CLIENT_NOT_FOUND();
+/**
+ * The client as the write left it (the read models already include it: WriteModel waited), with a secret only when
+ * this call minted one.
+ */
+const respond = (state: ApplicationState, secret?: string): ClientResponse => {
+  if (state.status !== 'active') throw CLIENT_NOT_FOUND();
+  const doc = clientDocument(state.tenant, state.client_id, state.settings);
   return secret === undefined ? doc : { ...doc, client_secret: secret };
 };
 
@@ -32,7 +30,6 @@ const respond = async (
 export class CreateClientHandler implements ICommandHandler<CreateClientCommand> {
   constructor(
     private readonly write: WriteModel,
-    private readonly clients: ClientsReader,
     private readonly connections: ConnectionsReader,
     private readonly hasher: SecretHasher,
     private readonly clock: Clock,
@@ -59,9 +56,11 @@ export class CreateClientHandler implements ICommandHandler<CreateClientCommand>
         },
       },
       command.metadata,
+      // Generated ids are new streams; configured bootstrap credentials may not be.
+      { newStream: command.credentials === undefined },
     );
     const confidential = state.status === 'active' && !isPublicClient(state.settings);
-    return respond(this.clients, command.tenant, clientId, confidential ? secret : undefined);
+    return respond(state, confidential ? secret : undefined);
   }
 }
 
@@ -69,7 +68,6 @@ export class CreateClientHandler implements ICommandHandler<CreateClientCommand>
 export class UpdateClientHandler implements ICommandHandler<UpdateClientCommand> {
   constructor(
     private readonly write: WriteModel,
-    private readonly clients: ClientsReader,
     private readonly hasher: SecretHasher,
     private readonly clock: Clock,
   ) {}
@@ -77,7 +75,7 @@ export class UpdateClientHandler implements ICommandHandler<UpdateClientCommand>
   async execute(command: UpdateClientCommand): Promise<ClientResponse> {
     // Minted up front (cheap) because the decider alone knows whether the update makes the app confidential.
     const secret = generateClientSecret();
-    const { events } = await this.write.execute(
+    const { events, state } = await this.write.execute(
       applicationStream(command.tenant, command.clientId),
       applicationDecider,
       {
@@ -93,7 +91,7 @@ export class UpdateClientHandler implements ICommandHandler<UpdateClientCommand>
       command.metadata,
     );
     const minted = events.some((e) => e.type === 'SecretRotated');
-    return respond(this.clients, command.tenant, command.clientId, minted ? secret : undefined);
+    return respond(state, minted ? secret : undefined);
   }
 }
 
@@ -101,14 +99,13 @@ export class UpdateClientHandler implements ICommandHandler<UpdateClientCommand>
 export class RotateClientSecretHandler implements ICommandHandler<RotateClientSecretCommand> {
   constructor(
     private readonly write: WriteModel,
-    private readonly clients: ClientsReader,
     private readonly hasher: SecretHasher,
     private readonly clock: Clock,
   ) {}
 
   async execute(command: RotateClientSecretCommand): Promise<ClientResponse> {
     const secret = generateClientSecret();
-    await this.write.execute(
+    const { state } = await this.write.execute(
       applicationStream(command.tenant, command.clientId),
       applicationDecider,
       {
@@ -123,7 +120,7 @@ export class RotateClientSecretHandler implements ICommandHandler<RotateClientSe
       },
       command.metadata,
     );
-    return respond(this.clients, command.tenant, command.clientId, secret);
+    return respond(state, secret);
   }
 }
 
