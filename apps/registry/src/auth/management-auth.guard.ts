@@ -76,7 +76,13 @@ export class ManagementAuthGuard implements CanActivate {
     return true;
   }
 
-  private verify(verifier: JwtVerifier, tenant: string, token: string, base: string, now: number): Caller & { exp: number } {
+  private verify(
+    verifier: JwtVerifier,
+    tenant: string,
+    token: string,
+    base: string,
+    now: number,
+  ): Caller & { exp: number } {
     let claims: JwtClaims;
     try {
       claims = verifier.verify(token, { issuer: `${base}/`, audience: managementAudience(base), now });

@@ -1,7 +1,12 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ErrorFilter } from './error.filter';
+import { RosterError } from '@roster/errors';
+import { ErrorFilter, errorResponseFor } from './error.filter';
+
+/** Raw or percent-encoded C0 controls and DEL. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_IN_URL = /[\u0000-\u001f\u007f]|%(?:[01][0-9a-f]|7f)/i;
 
 export interface HttpAppOptions {
   bodyLimitBytes: number;
@@ -23,10 +28,26 @@ export const createHttpApp = async (
     onConstructorPoisoning: 'error',
     trustProxy: false,
     logger: false,
+    // Long enough for URL-encoded API identifiers (up to 600 characters) as path parameters.
+    maxParamLength: 2048,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module as Type<unknown>, adapter, {
     logger: ['error', 'warn', 'log'],
   });
+  // NUL and other control characters have no place in a URL path or query; refuse them before routing, so they
+  // never reach a database (PostgreSQL rejects NUL in text) and always get the API's own 400.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      if (CONTROL_IN_URL.test(request.url)) {
+        const response = errorResponseFor(
+          request.url,
+          new RosterError('validation', 'invalid_uri', 'The URL contains a control character'),
+        );
+        await reply.status(response.status).headers(response.headers).send(response.body);
+      }
+    });
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
   return app;

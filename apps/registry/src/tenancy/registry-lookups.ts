@@ -15,6 +15,7 @@ import {
   tenantStream,
 } from '@roster/registry-domain';
 import type { ClientSettings, TenantSettings } from '@roster/registry-domain';
+import { BoundedMap } from '@roster/security';
 import { StreamStateCache } from '../infrastructure/stream-state-cache';
 
 export type ApplicationCredentials = Pick<ClientSettings, 'name' | 'token_endpoint_auth_method' | 'grant_types'> & {
@@ -30,6 +31,18 @@ export type ApplicationCredentials = Pick<ClientSettings, 'name' | 'token_endpoi
  */
 export class RegistryLookups {
   constructor(private readonly cache: StreamStateCache) {}
+
+  /** Derived stream ids cost a SHA-256 each; the token endpoint asks for the same few over and over. */
+  private readonly streamIds = new BoundedMap<string, string>(50_000);
+
+  private derived(key: string, derive: () => string): string {
+    let id = this.streamIds.get(key);
+    if (id === undefined) {
+      id = derive();
+      this.streamIds.set(key, id);
+    }
+    return id;
+  }
 
   async application(tenant: string, clientId: string): Promise<ApplicationCredentials | undefined> {
     const { state } = await this.cache.load<ApplicationState>(
@@ -58,7 +71,9 @@ export class RegistryLookups {
     identifier: string,
   ): Promise<{ token_lifetime: number; scopes: string[] } | undefined> {
     const { state } = await this.cache.load<ResourceServerState>(
-      resourceServerStream(tenant, resourceServerId(tenant, identifier)),
+      this.derived(`rs\u0000${tenant}\u0000${identifier}`, () =>
+        resourceServerStream(tenant, resourceServerId(tenant, identifier)),
+      ),
       resourceServerDecider as never,
     );
     if (state.status !== 'active') return undefined;
@@ -67,7 +82,9 @@ export class RegistryLookups {
 
   async clientGrant(tenant: string, clientId: string, audience: string): Promise<{ scope: string[] } | undefined> {
     const { state } = await this.cache.load<ClientGrantState>(
-      clientGrantStream(tenant, clientGrantId(tenant, clientId, audience)),
+      this.derived(`cg\u0000${tenant}\u0000${clientId}\u0000${audience}`, () =>
+        clientGrantStream(tenant, clientGrantId(tenant, clientId, audience)),
+      ),
       clientGrantDecider as never,
     );
     return state.status === 'active' ? { scope: state.scope } : undefined;

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { RosterError } from '@roster/errors';
 import { TenantsReader } from '@roster/read-models';
 import { CurrentCaller } from '../../auth/caller.decorator';
 import { Caller, ManagementAuthGuard } from '../../auth/management-auth.guard';
-import { OPERATOR_TENANT } from '../../auth/management-scopes';
+import { OperatorTenantGuard } from '../../auth/operator-tenant.guard';
 import { RequireAnyScope } from '../../auth/scopes.decorator';
 import { TenantAdminCredentials, TenantProvisioner, tenantExistsError } from '../../tenancy/tenant-provisioner';
 import { commandMetadata } from '../command-metadata';
@@ -15,7 +15,7 @@ const TENANT_NAME = /^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/;
  * tenant provisioned like `default` and answers once with its admin application's credentials; `GET` lists tenants.
  */
 @Controller('tenants/:tenant/api/v2/tenants')
-@UseGuards(ManagementAuthGuard)
+@UseGuards(OperatorTenantGuard, ManagementAuthGuard)
 export class TenantsController {
   constructor(
     private readonly provisioner: TenantProvisioner,
@@ -24,20 +24,14 @@ export class TenantsController {
 
   @Get()
   @RequireAnyScope('read:tenants')
-  async list(@Param('tenant') tenant: string): Promise<unknown> {
-    this.operatorOnly(tenant);
+  async list(): Promise<unknown> {
     return (await this.tenants.list()).map((t) => ({ name: t.tenant, friendly_name: t.settings.friendly_name }));
   }
 
   @Post()
   @HttpCode(201)
   @RequireAnyScope('create:tenants')
-  async create(
-    @Param('tenant') tenant: string,
-    @Body() body: unknown,
-    @CurrentCaller() caller: Caller,
-  ): Promise<TenantAdminCredentials> {
-    this.operatorOnly(tenant);
+  async create(@Body() body: unknown, @CurrentCaller() caller: Caller): Promise<TenantAdminCredentials> {
     const name = (body as { name?: unknown } | null)?.name;
     const keys = body !== null && typeof body === 'object' ? Object.keys(body) : [];
     if (typeof name !== 'string' || !TENANT_NAME.test(name) || keys.some((k) => k !== 'name')) {
@@ -49,9 +43,5 @@ export class TenantsController {
     }
     if (await this.provisioner.exists(name)) throw tenantExistsError(name);
     return this.provisioner.provision(name, commandMetadata(caller));
-  }
-
-  private operatorOnly(tenant: string): void {
-    if (tenant !== OPERATOR_TENANT) throw new RosterError('not_found', 'not_found', 'Not Found');
   }
 }
