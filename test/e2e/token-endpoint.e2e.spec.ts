@@ -363,6 +363,11 @@ describe('token endpoint', () => {
 
     // Refused without looking at the secret: even the right one waits out the lockout from that address.
     expect((await token({ ...CC, audience: INVENTORY }, post(victim))).status).toBe(429);
+
+    // But the attacker cannot lock the client out: from another address the right secret still gets a token
+    // (slowed down while the client is under attack, never refused).
+    const elsewhere = await tokenRequest(endpoint, { ...CC, audience: INVENTORY }, post(victim), freshSourceAddress());
+    expect(elsewhere.status).toBe(200);
   });
 
   it('rotates the signing key: both keys published, new tokens use the new kid, older tokens still accepted', async () => {

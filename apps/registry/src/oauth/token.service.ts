@@ -22,13 +22,21 @@ export interface TokenOutcome {
   scope?: string;
 }
 
-/** Two limiters so a flood from many addresses cannot evict the state of one attacked client, and vice versa. */
+/**
+ * Failed client authentications counted three ways, each in its own limiter so a flood of one kind cannot evict the
+ * state of another. An address, or an address guessing one client, is slowed and then refused. A client as a whole
+ * is only slowed: refusing it outright would let anyone lock a legitimate client out by failing on purpose.
+ */
 export class ClientAuthLimiters {
   constructor(
     readonly byClient = new FailedAuthLimiter(),
     readonly byAddress = new FailedAuthLimiter(),
+    readonly byClientAndAddress = new FailedAuthLimiter(),
   ) {}
 }
+
+/** The slowest a client-wide slowdown gets (the limiter's own cap). */
+const MAX_CLIENT_WIDE_DELAY_MS = 2000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,7 +56,15 @@ export class TokenService {
 
   async issue(tenant: string, request: TokenRequest, ip: string, outcome: TokenOutcome): Promise<IssuedToken> {
     const clientKey = `${tenant}:${request.clientId}`;
-    await this.throttle(this.limiters.byClient.check(clientKey), this.limiters.byAddress.check(ip));
+    const pairKey = `${clientKey}@${ip}`;
+    const clientWide = this.limiters.byClient.check(clientKey);
+    await this.throttle(
+      clientWide.action === 'refuse'
+        ? { action: 'delay', delayMs: MAX_CLIENT_WIDE_DELAY_MS, failures: clientWide.failures }
+        : clientWide,
+      this.limiters.byAddress.check(ip),
+      this.limiters.byClientAndAddress.check(pairKey),
+    );
 
     const client = await this.lookups.application(tenant, request.clientId);
     const authenticated =
@@ -63,9 +79,11 @@ export class TokenService {
     if (!client || !authenticated) {
       this.limiters.byClient.recordFailure(clientKey);
       this.limiters.byAddress.recordFailure(ip);
+      this.limiters.byClientAndAddress.recordFailure(pairKey);
       throw oauthError('invalid_client', 'Client authentication failed');
     }
     this.limiters.byClient.recordSuccess(clientKey);
+    this.limiters.byClientAndAddress.recordSuccess(pairKey);
     outcome.clientName = client.name;
 
     if (!client.grant_types.includes('client_credentials')) {
