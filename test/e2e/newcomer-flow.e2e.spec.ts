@@ -114,6 +114,22 @@ describe('newcomer flow (all-in-one, embedded store)', () => {
     });
   });
 
+  it('reports readiness and counts requests by route in /metrics', async () => {
+    const ready = await fetch(`${roster.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', dependencies: { event_store: 'up', read_models: 'up' } });
+    await fetch(`${roster.tenantBase()}/.well-known/jwks.json`);
+    const metrics = await (await fetch(`${roster.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /roster_http_requests_total\{method="GET",route="\/tenants\/:tenant\/.well-known\/jwks.json",status="200"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /roster_http_request_duration_seconds_bucket\{method="GET",route="\/health\/ready",le="\+Inf"\} [1-9]/,
+    );
+    // Routes, never raw URLs: no client id or tenant name leaks into label values.
+    expect(metrics).not.toContain('/tenants/default/');
+  });
+
   it('serves every client operation of the official auth0 SDK', async () => {
     const management = new ManagementClient({
       domain: `${new URL(roster.url).host}/tenants/default`,

@@ -46,6 +46,9 @@ export const startRegistryHost = async (
     : undefined;
   await runner?.start();
   const freshness = new ReadModelFreshness(storage.readModels, { runner });
+  metrics
+    .gauge('roster_read_model_checkpoint', 'Global position the read models include, as this process knows it')
+    .set({}, () => Number(freshness.position));
   const cache = new StreamStateCache(storage.eventStore);
   // All-in-one is the only writer, and its own writes update the cache; split mode may run several registries.
   const feed = options.runProjections ? undefined : new ChangeFeed(storage.eventStore, cache, CACHED_STREAM_PREFIXES);
@@ -59,7 +62,7 @@ export const startRegistryHost = async (
         { name: 'read_models', check: async () => void (await storage.readModels.query('SELECT 1')) },
       ]),
     ]),
-    { bodyLimitBytes: config.bodyLimitBytes },
+    { bodyLimitBytes: config.bodyLimitBytes, metrics },
   );
   await app.init();
   await app.get(BootstrapService).ensureBootstrapped();

@@ -2,6 +2,7 @@ import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RosterError } from '@roster/errors';
+import type { MetricsRegistry } from '@roster/observability';
 import { ErrorFilter, errorResponseFor } from './error.filter';
 
 /** Raw or percent-encoded C0 controls and DEL. */
@@ -10,6 +11,8 @@ const CONTROL_IN_URL = /[\u0000-\u001f\u007f]|%(?:[01][0-9a-f]|7f)/i;
 
 export interface HttpAppOptions {
   bodyLimitBytes: number;
+  /** Where to count requests and their latency by route (the route pattern, never the raw URL). */
+  metrics?: MetricsRegistry;
 }
 
 /**
@@ -48,6 +51,21 @@ export const createHttpApp = async (
         await reply.status(response.status).headers(response.headers).send(response.body);
       }
     });
+  if (options.metrics) {
+    const requests = options.metrics.counter('roster_http_requests_total', 'HTTP requests by method, route and status');
+    const latency = options.metrics.histogram(
+      'roster_http_request_duration_seconds',
+      'HTTP request latency by method and route',
+    );
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onResponse', async (request, reply) => {
+        const labels = { method: request.method, route: request.routeOptions?.url ?? 'unmatched' };
+        requests.inc({ ...labels, status: String(reply.statusCode) });
+        latency.observe(labels, reply.elapsedTime / 1000);
+      });
+  }
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
   return app;
