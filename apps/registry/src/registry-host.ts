@@ -10,6 +10,8 @@ import { createHttpApp } from './http/http-app';
 import { ChangeFeed } from './infrastructure/change-feed';
 import { StreamStateCache } from './infrastructure/stream-state-cache';
 import { RegistryModule } from './registry.module';
+import { registerTokenRoute } from './oauth/token.route';
+import { TokenService } from './oauth/token.service';
 
 /** Streams whose cached states the registry keeps; the change feed evicts them when another process writes. */
 const CACHED_STREAM_PREFIXES = ['tenant-', 'application-', 'client-grant-', 'resource-server-'];
@@ -64,6 +66,7 @@ export const startRegistryHost = async (
     ]),
     { bodyLimitBytes: config.bodyLimitBytes, metrics },
   );
+  registerTokenRoute(app.getHttpAdapter().getInstance(), app.get(TokenService));
   await app.init();
   await app.get(BootstrapService).ensureBootstrapped();
   await app.listen(config.port, '0.0.0.0');

@@ -31,7 +31,6 @@ import { TenantSettingsController } from './management/tenants/tenant-settings.c
 import { TenantsController } from './management/tenants/tenants.controller';
 import { TenantProvisioner } from './tenancy/tenant-provisioner';
 import { DiscoveryController } from './oauth/discovery.controller';
-import { TokenController } from './oauth/token.controller';
 import { ClientAuthLimiters, TokenService } from './oauth/token.service';
 import { RegistryLookups } from './tenancy/registry-lookups';
 import { TenantKeys } from './tenancy/tenant-keys';
@@ -61,7 +60,6 @@ export class RegistryModule {
         ClientGrantsController,
         TenantSettingsController,
         TenantsController,
-        TokenController,
         DiscoveryController,
       ],
       providers: [

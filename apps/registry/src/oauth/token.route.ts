@@ -1,0 +1,32 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { oauthErrorResponse } from '../http/error-shapes';
+import { parseTokenRequest } from './token-request';
+import { TokenOutcome, TokenService } from './token.service';
+
+/**
+ * `B/oauth/token`: RFC 6749 §4.4 client credentials, answered per §5.1 / §5.2.
+ *
+ * The one route mounted on Fastify directly rather than through a Nest controller: it is the hot path (thousands of
+ * requests a second), has no guard, pipe or interceptor to run, and Nest's per-request machinery was a fifth of its
+ * cost. Everything it does is in TokenService; this is only the HTTP binding.
+ */
+export const registerTokenRoute = (fastify: FastifyInstance, tokens: TokenService): void => {
+  fastify.post('/tenants/:tenant/oauth/token', async (request: FastifyRequest, reply: FastifyReply) => {
+    const { tenant } = request.params as { tenant: string };
+    const authorization = request.headers.authorization;
+    void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    const outcome: TokenOutcome = { clientId: '' };
+    try {
+      const parsed = parseTokenRequest(request.body, authorization);
+      outcome.clientId = parsed.clientId;
+      return await tokens.issue(tenant, parsed, request.ip, outcome);
+    } catch (error) {
+      const response = oauthErrorResponse(error);
+      // RFC 6749 §5.2: a client that tried HTTP Basic gets the scheme back with its 401.
+      if (response.status === 401 && authorization && /^basic /i.test(authorization)) {
+        void reply.header('www-authenticate', `Basic realm="${tenant}"`);
+      }
+      return reply.status(response.status).headers(response.headers).send(response.body);
+    }
+  });
+};
