@@ -18,6 +18,7 @@ import { RegistrySettings } from './infrastructure/registry-settings';
 import { StreamStateCache } from './infrastructure/stream-state-cache';
 import { WriteModel } from './infrastructure/write-model';
 import { BootstrapOptions, BootstrapService } from './bootstrap/bootstrap.service';
+import { ClientGrantCascade } from './management/client-grants/client-grant-cascade';
 import { ClientGrantsController, ChangeClientGrantHandler } from './management/client-grants/client-grants.controller';
 import { ClientsController } from './management/clients/clients.controller';
 import { ClientCommandHandlers } from './management/clients/handlers/client.handlers';
@@ -117,6 +118,12 @@ export class RegistryModule {
               clientSecret: deps.config.bootstrapClientSecret,
             } satisfies BootstrapOptions),
           inject: [TenantProvisioner],
+        },
+        {
+          provide: ClientGrantCascade,
+          useFactory: (grants: ClientGrantsReader, write: WriteModel, clock: Clock) =>
+            new ClientGrantCascade(grants, write, clock),
+          inject: [ClientGrantsReader, WriteModel, Clock],
         },
         ManagementAuthGuard,
         ...ClientCommandHandlers,

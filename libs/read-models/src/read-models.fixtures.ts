@@ -16,6 +16,7 @@ import type {
   TenantEvent,
   TenantSettings,
 } from '@roster/registry-domain';
+import { defaultClientSettings } from '@roster/registry-domain';
 
 type RegistryEvent = TenantEvent | ApplicationEvent | ConnectionEvent | ResourceServerEvent | ClientGrantEvent;
 
@@ -29,38 +30,17 @@ export const tenantSettings = (overrides: Partial<TenantSettings> = {}): TenantS
   ...overrides,
 });
 
+/** A regular web app as the domain fills it in (its own defaults, not a copy of them), with one callback. */
 export const clientSettings = (overrides: Partial<ClientSettings> = {}): ClientSettings => ({
-  name: 'My App',
-  app_type: 'regular_web',
-  is_first_party: true,
-  oidc_conformant: true,
-  token_endpoint_auth_method: 'client_secret_post',
+  ...defaultClientSettings({
+    name: 'My App',
+    app_type: 'regular_web',
+    token_endpoint_auth_method: 'client_secret_post',
+    is_first_party: true,
+    origin: 'management_api',
+  }),
   grant_types: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'],
   callbacks: ['https://app.test/callback'],
-  allowed_origins: [],
-  web_origins: [],
-  allowed_logout_urls: [],
-  allowed_clients: [],
-  client_aliases: [],
-  client_metadata: {},
-  jwt_configuration: { lifetime_in_seconds: 36000, alg: 'RS256', secret_encoded: false },
-  refresh_token: {
-    rotation_type: 'non-rotating',
-    expiration_type: 'non-expiring',
-    leeway: 0,
-    token_lifetime: 31557600,
-    infinite_token_lifetime: true,
-    idle_token_lifetime: 2592000,
-    infinite_idle_token_lifetime: true,
-  },
-  sso: false,
-  sso_disabled: false,
-  cross_origin_authentication: false,
-  custom_login_page_on: true,
-  is_token_endpoint_ip_header_trusted: false,
-  organization_usage: 'deny',
-  organization_require_behavior: 'no_prompt',
-  require_pushed_authorization_requests: false,
   ...overrides,
 });
 

@@ -16,6 +16,7 @@ import { RequireAnyScope } from '../../auth/scopes.decorator';
 import { CommandMetadata } from '../../infrastructure/aggregate-repository';
 import { Clock } from '../../infrastructure/clock';
 import { WriteModel } from '../../infrastructure/write-model';
+import { ClientGrantCascade } from '../client-grants/client-grant-cascade';
 import { commandMetadata } from '../command-metadata';
 import { FieldsQueryDto, ListQueryDto, selectFields, pagingOf, selectFieldsOfList } from '../list-query.dto';
 
@@ -41,6 +42,7 @@ export class ChangeResourceServerHandler implements ICommandHandler<ChangeResour
   constructor(
     private readonly write: WriteModel,
     private readonly reader: ResourceServersReader,
+    private readonly grants: ClientGrantCascade,
     private readonly clock: Clock,
   ) {}
 
@@ -73,14 +75,18 @@ export class ChangeResourceServerHandler implements ICommandHandler<ChangeResour
           metadata,
         );
         return this.document(tenant, change.id);
-      case 'remove':
+      case 'remove': {
+        const doc = await this.reader.get(tenant, change.id);
+        const grantIds = doc ? await this.grants.idsOf(tenant, { audience: doc.identifier }) : [];
         await this.write.execute(
           resourceServerStream(tenant, change.id),
           resourceServerDecider,
           { type: 'RemoveResourceServer', data: { tenant, resource_server_id: change.id, at } },
           metadata,
         );
+        await this.grants.remove(tenant, grantIds, metadata);
         return;
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import { ConnectionsReader, clientDocument } from '@roster/read-models';
 import { ApplicationState, applicationDecider, applicationStream, isPublicClient } from '@roster/registry-domain';
 import { SecretHasher, generateClientId, generateClientSecret } from '@roster/security';
 import { WriteModel } from '../../../infrastructure/write-model';
+import { ClientGrantCascade } from '../../client-grants/client-grant-cascade';
 import { Clock } from '../../../infrastructure/clock';
 import {
   ChangeClientConnectionsCommand,
@@ -128,10 +129,12 @@ export class RotateClientSecretHandler implements ICommandHandler<RotateClientSe
 export class DeleteClientHandler implements ICommandHandler<DeleteClientCommand> {
   constructor(
     private readonly write: WriteModel,
+    private readonly grants: ClientGrantCascade,
     private readonly clock: Clock,
   ) {}
 
   async execute(command: DeleteClientCommand): Promise<void> {
+    const grantIds = await this.grants.idsOf(command.tenant, { client_id: command.clientId });
     await this.write.execute(
       applicationStream(command.tenant, command.clientId),
       applicationDecider,
@@ -141,6 +144,7 @@ export class DeleteClientHandler implements ICommandHandler<DeleteClientCommand>
       },
       command.metadata,
     );
+    await this.grants.remove(command.tenant, grantIds, command.metadata);
   }
 }
 
