@@ -28,15 +28,18 @@ export class BootstrapService {
   async ensureBootstrapped(): Promise<void> {
     if (await this.provisioner.exists(OPERATOR_TENANT)) return;
     const configured = this.options.clientId && this.options.clientSecret;
+    const file = path.join(this.options.dataDir, 'bootstrap-credentials.json');
     const credentials = await this.provisioner.provision(
       OPERATOR_TENANT,
       { actor: 'bootstrap' },
       configured ? { clientId: this.options.clientId!, clientSecret: this.options.clientSecret! } : undefined,
+      // Saved before the tenant is marked complete: a finished bootstrap always has its credentials on disk.
+      async (admin) => {
+        await fs.mkdir(this.options.dataDir, { recursive: true });
+        await fs.writeFile(file, JSON.stringify(admin, null, 2) + '\n', { mode: 0o600 });
+        await fs.chmod(file, 0o600);
+      },
     );
-    await fs.mkdir(this.options.dataDir, { recursive: true });
-    const file = path.join(this.options.dataDir, 'bootstrap-credentials.json');
-    await fs.writeFile(file, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
-    await fs.chmod(file, 0o600);
     this.logger.log(`tenant "${OPERATOR_TENANT}" created; admin credentials written to ${file}`);
     if (!configured) {
       // Printed once so an operator without access to DATA_DIR can still start; never logged again.
