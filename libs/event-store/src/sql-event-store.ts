@@ -104,9 +104,15 @@ export class SqlEventStore implements EventStore {
    * revision inside `append_events`). Under load this turns many commits into one, which is what an embedded or
    * remote database pays for most.
    */
-  append(streamId: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  append(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
     assertAppendable(streamId, events);
-    const payload = JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })));
+    const payload = JSON.stringify(
+      events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata: metadata ?? {} })),
+    );
     return new Promise<AppendResult>((resolve, reject) => {
       this.queued.push({ streamId, expected: describeExpected(expectedRevision), payload, resolve, reject });
       void this.flush();

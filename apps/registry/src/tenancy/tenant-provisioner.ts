@@ -15,12 +15,7 @@ import {
   tenantStream,
 } from '@roster/registry-domain';
 import type { Decider } from '@roster/registry-domain';
-import {
-  SecretBox,
-  SecretHasher,
-  generateClientSecret,
-  generateSigningKey,
-} from '@roster/security';
+import { SecretBox, SecretHasher, generateClientSecret, generateSigningKey } from '@roster/security';
 import { tenantBaseUrl } from '@roster/config';
 import { managementAudience, managementScopesFor } from '../auth/management-scopes';
 import { CommandMetadata } from '../infrastructure/aggregate-repository';
