@@ -1,4 +1,4 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RosterError } from '@roster/errors';
@@ -8,6 +8,16 @@ import { ErrorFilter, errorResponseFor } from './error.filter';
 /** Raw or percent-encoded C0 controls and DEL. */
 // eslint-disable-next-line no-control-regex
 const CONTROL_IN_URL = /[\u0000-\u001f\u007f]|%(?:[01][0-9a-f]|7f)/i;
+
+/** Nest's own start-up chatter (one line per module and route) is noise to an operator; everything else is kept. */
+class QuietStartupLogger extends ConsoleLogger {
+  private static readonly QUIET = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
+
+  override log(message: unknown, context?: string): void {
+    if (context && QuietStartupLogger.QUIET.has(context)) return;
+    super.log(message, context);
+  }
+}
 
 export interface HttpAppOptions {
   bodyLimitBytes: number;
@@ -35,7 +45,7 @@ export const createHttpApp = async (
     maxParamLength: 2048,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module as Type<unknown>, adapter, {
-    logger: ['error', 'warn', 'log'],
+    logger: new QuietStartupLogger(),
   });
   // NUL and other control characters have no place in a URL path or query; refuse them before routing, so they
   // never reach a database (PostgreSQL rejects NUL in text) and always get the API's own 400.
