@@ -7,7 +7,7 @@ const flatten = (errors: ValidationError[], parent = ''): string[] =>
     ...flatten(e.children ?? [], parent ? `${parent}.${e.property}` : e.property),
   ]);
 
-/** class-validator for query strings and small bodies, failing in Auth0's shape with one stable code per place. */
+/** class-validator for query strings (bodies go through the domain rules), failing in Auth0's shape as invalid_query_string. */
 export const QueryValidation = new ValidationPipe({
   transform: true,
   whitelist: true,
