@@ -8,6 +8,7 @@ import { RosterInstance, fetchToken, managementClient, startRoster } from '../su
 describe('newcomer flow (all-in-one, embedded store)', () => {
   let roster: RosterInstance;
   let token: string;
+  const issuedSecrets: string[] = [];
 
   beforeAll(async () => {
     roster = await startRoster();
@@ -60,6 +61,7 @@ describe('newcomer flow (all-in-one, embedded store)', () => {
       client_secret: expect.any(String),
     });
     const { client_id, client_secret } = created.body;
+    issuedSecrets.push(client_secret);
 
     // The new app sees the default connection (every tenant connection by default).
     const connections = await api.get(`clients/${client_id}/connections`);
@@ -169,5 +171,27 @@ describe('newcomer flow (all-in-one, embedded store)', () => {
 
     await management.clients.delete(created.client_id!);
     await expect(management.clients.get(created.client_id!)).rejects.toMatchObject({ statusCode: 404 });
+    issuedSecrets.push(created.client_secret!, rotated.client_secret!);
+  });
+
+  it('keeps every secret it issued out of the event store and the read models', async () => {
+    const secrets = [roster.bootstrap.client_secret, ...issuedSecrets];
+    expect(secrets.length).toBeGreaterThanOrEqual(4);
+    const events = JSON.stringify(await roster.storage.eventStore.readAll({ limit: 100_000 }), (_, value) =>
+      typeof value === 'bigint' ? value.toString() : value,
+    );
+    const { rows } = await roster.storage.readModels.query<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_name LIKE 'rm\\_%'",
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    let readModels = '';
+    for (const { name } of rows)
+      readModels += JSON.stringify((await roster.storage.readModels.query(`SELECT * FROM ${name}`)).rows);
+    for (const secret of secrets) {
+      expect(events).not.toContain(secret);
+      expect(readModels).not.toContain(secret);
+    }
+    // The private signing key is in the store only sealed: no PEM, no JWK private member.
+    expect(events).not.toMatch(/PRIVATE KEY|"d":/);
   });
 });
