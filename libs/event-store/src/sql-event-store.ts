@@ -120,6 +120,8 @@ export class SqlEventStore implements EventStore {
   }
 
   private readonly queued: QueuedAppend[] = [];
+  /** Highest position this process appended (its subscriptions were woken for it already). */
+  private appendedUpTo = 0n;
   private flushing = false;
 
   private async flush(): Promise<void> {
@@ -138,7 +140,11 @@ export class SqlEventStore implements EventStore {
               append.reject(new ConcurrencyError(append.streamId, append.expected, last_revision));
               return;
             }
-            appended ||= outcome === 'appended';
+            if (outcome === 'appended') {
+              appended = true;
+              const position = BigInt(last_position);
+              if (position > this.appendedUpTo) this.appendedUpTo = position;
+            }
             append.resolve({ nextExpectedRevision: BigInt(last_revision), position: BigInt(last_position) });
           });
           if (appended) this.wakeSubscriptions();
@@ -203,7 +209,12 @@ export class SqlEventStore implements EventStore {
     // Other processes' appends arrive by NOTIFY. PGlite has no other process: its appends all pass through
     // `append`, which wakes subscriptions itself, so listening would only wake them twice.
     if (this.db.kind !== 'pglite') {
-      this.unlisten ??= this.db.listen(this.channel, () => this.wakeSubscriptions()).catch(() => undefined);
+      // A NOTIFY for a position this process appended itself has already woken everyone: skip it.
+      this.unlisten ??= this.db
+        .listen(this.channel, (payload) => {
+          if (!/^\d+$/.test(payload) || BigInt(payload) > this.appendedUpTo) this.wakeSubscriptions();
+        })
+        .catch(() => undefined);
     }
     return subscription;
   }
