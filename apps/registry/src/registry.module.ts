@@ -31,6 +31,7 @@ import {
 import { TenantSettingsController } from './management/tenants/tenant-settings.controller';
 import { TenantsController } from './management/tenants/tenants.controller';
 import { TenantProvisioner } from './tenancy/tenant-provisioner';
+import { TenantConnectionIds } from './tenancy/tenant-connection-ids';
 import { DiscoveryController } from './oauth/discovery.controller';
 import { ClientAuthLimiters, TokenService } from './oauth/token.service';
 import { RegistryLookups } from './tenancy/registry-lookups';
@@ -124,6 +125,13 @@ export class RegistryModule {
           useFactory: (grants: ClientGrantsReader, write: WriteModel, clock: Clock) =>
             new ClientGrantCascade(grants, write, clock),
           inject: [ClientGrantsReader, WriteModel, Clock],
+        },
+        {
+          provide: TenantConnectionIds,
+          // All-in-one is the only writer of its store; in split mode another registry may add connections.
+          useFactory: (connections: ConnectionsReader) =>
+            new TenantConnectionIds(connections, deps.config.mode === 'all-in-one'),
+          inject: [ConnectionsReader],
         },
         ManagementAuthGuard,
         ...ClientCommandHandlers,

@@ -5,6 +5,7 @@ import { ConnectionState, connectionDecider, connectionStream } from '@roster/re
 import { generateId } from '@roster/security';
 import { Clock } from '../../infrastructure/clock';
 import { WriteModel } from '../../infrastructure/write-model';
+import { TenantConnectionIds } from '../../tenancy/tenant-connection-ids';
 import { ChangeClientConnectionsCommand } from '../clients/commands/client.commands';
 import {
   ChangeConnectionClientsCommand,
@@ -32,6 +33,7 @@ export class CreateConnectionHandler implements ICommandHandler<CreateConnection
     private readonly connections: ConnectionsReader,
     private readonly clients: ClientsReader,
     private readonly commands: CommandBus,
+    private readonly connectionIds: TenantConnectionIds,
     private readonly clock: Clock,
   ) {}
 
@@ -82,6 +84,7 @@ export class CreateConnectionHandler implements ICommandHandler<CreateConnection
       },
       command.metadata,
     );
+    this.connectionIds.changed(command.tenant);
     for (const clientId of (enabledClients as string[] | undefined) ?? []) {
       await this.commands.execute(
         new ChangeClientConnectionsCommand(command.tenant, clientId, new Map([[connectionId, true]]), command.metadata),
@@ -122,6 +125,7 @@ export class UpdateConnectionHandler implements ICommandHandler<UpdateConnection
 export class DeleteConnectionHandler implements ICommandHandler<DeleteConnectionCommand> {
   constructor(
     private readonly write: WriteModel,
+    private readonly connectionIds: TenantConnectionIds,
     private readonly clock: Clock,
   ) {}
 
@@ -135,6 +139,7 @@ export class DeleteConnectionHandler implements ICommandHandler<DeleteConnection
       },
       command.metadata,
     );
+    this.connectionIds.changed(command.tenant);
   }
 }
 

@@ -1,6 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RosterError } from '@roster/errors';
-import { ConnectionsReader, clientDocument } from '@roster/read-models';
+import { clientDocument } from '@roster/read-models';
+import { TenantConnectionIds } from '../../../tenancy/tenant-connection-ids';
 import { ApplicationState, applicationDecider, applicationStream, isPublicClient } from '@roster/registry-domain';
 import { SecretHasher, generateClientId, generateClientSecret } from '@roster/security';
 import { WriteModel } from '../../../infrastructure/write-model';
@@ -31,7 +32,7 @@ const respond = (state: ApplicationState, secret?: string): ClientResponse => {
 export class CreateClientHandler implements ICommandHandler<CreateClientCommand> {
   constructor(
     private readonly write: WriteModel,
-    private readonly connections: ConnectionsReader,
+    private readonly connections: TenantConnectionIds,
     private readonly hasher: SecretHasher,
     private readonly clock: Clock,
   ) {}
@@ -40,7 +41,7 @@ export class CreateClientHandler implements ICommandHandler<CreateClientCommand>
     const clientId = command.credentials?.clientId ?? generateClientId();
     const secret = command.credentials?.clientSecret ?? generateClientSecret();
     // Auth0: a new application gets every connection of the tenant.
-    const enabledConnections = await this.connections.allIds(command.tenant);
+    const enabledConnections = await this.connections.of(command.tenant);
     const { state } = await this.write.execute(
       applicationStream(command.tenant, clientId),
       applicationDecider,
