@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { oauthErrorResponse } from '../http/error-shapes';
 import { parseTokenRequest } from './token-request';
@@ -11,6 +12,7 @@ import { TokenOutcome, TokenService } from './token.service';
  * cost. Everything it does is in TokenService; this is only the HTTP binding.
  */
 export const registerTokenRoute = (fastify: FastifyInstance, tokens: TokenService): void => {
+  const logger = new Logger('http');
   fastify.post('/tenants/:tenant/oauth/token', async (request: FastifyRequest, reply: FastifyReply) => {
     const { tenant } = request.params as { tenant: string };
     const authorization = request.headers.authorization;
@@ -22,6 +24,8 @@ export const registerTokenRoute = (fastify: FastifyInstance, tokens: TokenServic
       return await tokens.issue(tenant, parsed, request.ip, outcome);
     } catch (error) {
       const response = oauthErrorResponse(error);
+      // Like the Nest error filter: server faults are logged with the route only, never the form (it holds the secret).
+      if (response.status >= 500) logger.error('POST /tenants/:tenant/oauth/token failed', (error as Error)?.stack);
       // RFC 6749 §5.2: a client that tried HTTP Basic gets the scheme back with its 401.
       if (response.status === 401 && authorization && /^basic /i.test(authorization)) {
         void reply.header('www-authenticate', `Basic realm="${tenant}"`);
