@@ -1,2 +1,3 @@
 export * from './services';
 export * from './decider-specification';
+export * from './kafka';
