@@ -6,6 +6,7 @@ import * as path from 'path';
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
 export const DIST = {
+  allInOne: path.join(REPO_ROOT, 'dist/apps/all-in-one/src/main.js'),
   registry: path.join(REPO_ROOT, 'dist/apps/registry/src/main.js'),
   projector: path.join(REPO_ROOT, 'dist/apps/projector/src/main.js'),
   rebuild: path.join(REPO_ROOT, 'dist/apps/projector/src/rebuild.js'),

@@ -3,8 +3,14 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { readRosterConfig } from '@roster/config';
-import { HealthModule, MetricsRegistry } from '@roster/observability';
-import { ProjectionRunner, registryProjections } from '@roster/read-models';
+import { HealthModule, MetricsRegistry, reportTo } from '@roster/observability';
+import {
+  LOGS_CHECKPOINT,
+  LogRetentionJob,
+  ProjectionRunner,
+  logProjections,
+  registryProjections,
+} from '@roster/read-models';
 import { openStorage, runService } from '@roster/runtime';
 
 @Module({})
@@ -16,11 +22,21 @@ void runService('projector', async () => {
   const logger = new Logger('projector');
   const storage = await openStorage(config, 4);
   const runner = new ProjectionRunner(storage.readModels, storage.eventStore, registryProjections);
+  // Log events have their own runner and checkpoint, so a flood of them never delays the registry's read models.
+  const logsRunner = new ProjectionRunner(storage.readModels, storage.eventStore, logProjections, {
+    checkpoint: LOGS_CHECKPOINT,
+    maxBatchSize: 1000,
+  });
   await runner.start();
+  await logsRunner.start();
+  const retention = new LogRetentionJob(storage.readModels, reportTo(logger));
+  retention.start();
   const metrics = new MetricsRegistry();
-  metrics
-    .gauge('roster_projection_checkpoint', 'Global position of the last event applied to the read models')
-    .set({ checkpoint: runner.checkpointName }, () => Number(runner.position));
+  const checkpoint = metrics.gauge(
+    'roster_projection_checkpoint',
+    'Global position of the last event applied to the read models',
+  );
+  for (const r of [runner, logsRunner]) checkpoint.set({ checkpoint: r.checkpointName }, () => Number(r.position));
   const app = await NestFactory.create(
     {
       module: ProjectorModule,
@@ -28,7 +44,12 @@ void runService('projector', async () => {
         HealthModule.forRoot(metrics, [
           { name: 'event_store', check: async () => void (await storage.eventStore.headPosition()) },
           { name: 'read_models', check: async () => void (await storage.readModels.query('SELECT 1')) },
-          { name: 'projections', check: async () => void (runner.running || Promise.reject(new Error('stopped'))) },
+          {
+            name: 'projections',
+            check: async () => {
+              if (!runner.running || !logsRunner.running) throw new Error('stopped');
+            },
+          },
         ]),
       ],
     },
@@ -39,7 +60,9 @@ void runService('projector', async () => {
   logger.log(`projecting into read models; health on port ${config.port}`);
   return async () => {
     await app.close();
+    await retention.stop();
     await runner.stop();
+    await logsRunner.stop();
     await storage.close();
   };
 });

@@ -1,8 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { Module, DynamicModule } from '@nestjs/common';
 import type { RosterConfig } from '@roster/config';
-import { HealthModule, MetricsRegistry } from '@roster/observability';
-import { ProjectionRunner, ReadModelFreshness, registryProjections } from '@roster/read-models';
+import { HealthModule, MetricsRegistry, reportTo } from '@roster/observability';
+import {
+  LOGS_CHECKPOINT,
+  LogRetentionJob,
+  ProjectionRunner,
+  ReadModelFreshness,
+  logProjections,
+  registryProjections,
+} from '@roster/read-models';
 import { Storage, loadOrCreateSecretsKey, openStorage } from '@roster/runtime';
 import { createSecretCrypto, parseSecretsKey } from '@roster/security';
 import { BootstrapService } from './bootstrap/bootstrap.service';
@@ -12,6 +19,8 @@ import { StreamStateCache } from './infrastructure/stream-state-cache';
 import { RegistryModule } from './registry.module';
 import { registerTokenRoute } from './oauth/token.route';
 import { TokenService } from './oauth/token.service';
+import { ManagementCallLog } from './logs/management-call-log';
+import { TokenExchangeLog } from './logs/token-exchange-log';
 
 /** Streams whose cached states the registry keeps; the change feed evicts them when another process writes. */
 const CACHED_STREAM_PREFIXES = ['tenant-', 'application-', 'client-grant-', 'resource-server-'];
@@ -46,8 +55,19 @@ export const startRegistryHost = async (
   const runner = options.runProjections
     ? new ProjectionRunner(storage.readModels, storage.eventStore, registryProjections)
     : undefined;
+  // Log events have their own runner: a flood of them never delays the registry's read-your-writes.
+  const logsRunner = options.runProjections
+    ? new ProjectionRunner(storage.readModels, storage.eventStore, logProjections, {
+        checkpoint: LOGS_CHECKPOINT,
+        maxBatchSize: 1000,
+      })
+    : undefined;
   await runner?.start();
+  await logsRunner?.start();
   const freshness = new ReadModelFreshness(storage.readModels, { runner });
+  const logsFreshness = new ReadModelFreshness(storage.readModels, { runner: logsRunner, checkpoint: LOGS_CHECKPOINT });
+  const retention = options.runProjections ? new LogRetentionJob(storage.readModels, reportTo(logger)) : undefined;
+  retention?.start();
   metrics
     .gauge('roster_read_model_checkpoint', 'Global position the read models include, as this process knows it')
     .set({}, () => Number(freshness.position));
@@ -58,7 +78,7 @@ export const startRegistryHost = async (
 
   const app = await createHttpApp(
     RegistryHostModule.forRoot([
-      RegistryModule.forRoot({ config, storage, secrets, cache, freshness }),
+      RegistryModule.forRoot({ config, storage, secrets, cache, freshness, logsFreshness }),
       HealthModule.forRoot(metrics, [
         { name: 'event_store', check: async () => void (await storage.eventStore.headPosition()) },
         { name: 'read_models', check: async () => void (await storage.readModels.query('SELECT 1')) },
@@ -66,7 +86,9 @@ export const startRegistryHost = async (
     ]),
     { bodyLimitBytes: config.bodyLimitBytes, metrics },
   );
-  registerTokenRoute(app.getHttpAdapter().getInstance(), app.get(TokenService));
+  const fastify = app.getHttpAdapter().getInstance();
+  app.get(ManagementCallLog).attach(fastify);
+  registerTokenRoute(fastify, app.get(TokenService), app.get(TokenExchangeLog));
   await app.init();
   await app.get(BootstrapService).ensureBootstrapped();
   await app.listen(config.port, '0.0.0.0');
@@ -77,8 +99,11 @@ export const startRegistryHost = async (
     stop: async () => {
       await app.close();
       await feed?.stop();
+      await retention?.stop();
       await freshness.close();
+      await logsFreshness.close();
       await runner?.stop();
+      await logsRunner?.stop();
       await storage.close();
     },
   };

@@ -6,6 +6,7 @@ import {
   ClientGrantsReader,
   ClientsReader,
   ConnectionsReader,
+  LogsReader,
   ReadModelFreshness,
   ResourceServersReader,
   TenantsReader,
@@ -35,6 +36,12 @@ import { TenantConnectionIds } from './tenancy/tenant-connection-ids';
 import { DiscoveryController } from './oauth/discovery.controller';
 import { ClientAuthLimiters, TokenService } from './oauth/token.service';
 import { RegistryLookups } from './tenancy/registry-lookups';
+import { LogIngestion } from './logs/log-ingestion';
+import { LogWriter } from './logs/log-writer';
+import { LogsController } from './logs/logs.controller';
+import { LogsFreshness } from './logs/logs-freshness';
+import { ManagementCallLog } from './logs/management-call-log';
+import { TokenExchangeLog } from './logs/token-exchange-log';
 import { TenantKeys } from './tenancy/tenant-keys';
 
 /** What the registry needs from the process that hosts it (all-in-one or the registry service alone). */
@@ -44,6 +51,8 @@ export interface RegistryDependencies {
   secrets: SecretCrypto;
   cache: StreamStateCache;
   freshness: ReadModelFreshness;
+  /** Freshness of the log read model (its own checkpoint). */
+  logsFreshness: ReadModelFreshness;
 }
 
 @Module({})
@@ -52,6 +61,8 @@ export class RegistryModule {
     const settings = new RegistrySettings(deps.config);
     const db = deps.storage.readModels;
     const repository = new AggregateRepository(deps.storage.eventStore, deps.cache);
+    const logWriter = new LogWriter(deps.storage.eventStore);
+    const logsReader = new LogsReader(db);
     return {
       module: RegistryModule,
       imports: [CqrsModule.forRoot()],
@@ -63,6 +74,7 @@ export class RegistryModule {
         TenantSettingsController,
         TenantsController,
         DiscoveryController,
+        LogsController,
       ],
       providers: [
         { provide: RegistrySettings, useValue: settings },
@@ -76,6 +88,24 @@ export class RegistryModule {
         { provide: ClientGrantsReader, useValue: new ClientGrantsReader(db) },
         { provide: ResourceServersReader, useValue: new ResourceServersReader(db) },
         { provide: TenantsReader, useValue: new TenantsReader(db) },
+        { provide: LogsReader, useValue: logsReader },
+        { provide: LogWriter, useValue: logWriter },
+        { provide: LogsFreshness, useValue: new LogsFreshness(logWriter, deps.logsFreshness) },
+        {
+          provide: LogIngestion,
+          useFactory: (lookups: RegistryLookups) => new LogIngestion(logWriter, lookups, logsReader),
+          inject: [RegistryLookups],
+        },
+        {
+          provide: ManagementCallLog,
+          useFactory: (lookups: RegistryLookups) => new ManagementCallLog(logWriter, lookups),
+          inject: [RegistryLookups],
+        },
+        {
+          provide: TokenExchangeLog,
+          useFactory: (lookups: RegistryLookups) => new TokenExchangeLog(logWriter, lookups),
+          inject: [RegistryLookups],
+        },
         {
           provide: TenantKeys,
           useFactory: (cache: StreamStateCache, box: SecretBox) => new TenantKeys(cache, box),

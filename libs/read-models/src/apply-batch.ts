@@ -34,8 +34,15 @@ export class ProjectionSet {
       const stored = await lockCheckpoint(tx, this.checkpoint, committed);
       const fresh = events.filter((e) => e.position > stored);
       if (fresh.length === 0) return stored;
+      // Event by event, as reducers may read each other's tables; projections that take a batch get theirs after.
+      const batched = new Map<Projection, RecordedEvent[]>();
       for (const event of fresh)
-        for (const projection of this.byType.get(event.type) ?? []) await projection.apply(tx, event);
+        for (const projection of this.byType.get(event.type) ?? []) {
+          if (!projection.applyMany) await projection.apply(tx, event);
+          else if (batched.has(projection)) batched.get(projection)!.push(event);
+          else batched.set(projection, [event]);
+        }
+      for (const [projection, events] of batched) await projection.applyMany!(tx, events);
       const last = fresh[fresh.length - 1].position;
       await saveCheckpoint(tx, this.checkpoint, last);
       return last;

@@ -4,6 +4,7 @@ import { connectionsProjection } from './connections/connections.projection';
 import type { Projection } from './projection';
 import { resourceServersProjection } from './resource-servers/resource-servers.projection';
 import { tenantsProjection } from './tenants/tenants.projection';
+import { logsProjection } from './logs/logs.projection';
 
 export * from './projection';
 export * from './paging';
@@ -31,3 +32,9 @@ export const registryProjections: readonly Projection[] = [
   resourceServersProjection,
   clientGrantsProjection,
 ];
+export * from './logs/logs.projection';
+export * from './logs/logs.reader';
+export * from './logs/log-retention';
+
+/** The log read model; its own runner and checkpoint (`logs`). */
+export const logProjections: readonly Projection[] = [logsProjection];

@@ -25,6 +25,7 @@ export const MANAGEMENT_SCOPES = [
   'create:signing_keys',
   'update:signing_keys',
   'read:logs',
+  'read:logs_users',
   'create:logs',
   'read:log_streams',
   'create:log_streams',

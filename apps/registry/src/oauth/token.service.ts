@@ -14,12 +14,26 @@ export interface IssuedToken {
   scope: string;
 }
 
+/** Why a token request failed, for its log event: finer than the RFC 6749 error the client gets. */
+export type TokenFailureReason =
+  | 'invalid_request'
+  | 'rate_limited'
+  | 'unknown_client'
+  | 'wrong_auth_method'
+  | 'wrong_secret'
+  | 'grant_type_not_allowed'
+  | 'no_audience'
+  | 'unknown_audience'
+  | 'no_client_grant'
+  | 'scope_not_granted';
+
 /** What a token request ended with, for the caller's log event (never the presented secret). */
 export interface TokenOutcome {
   clientId: string;
   clientName?: string;
   audience?: string;
   scope?: string;
+  failure?: TokenFailureReason;
 }
 
 /**
@@ -37,6 +51,12 @@ export class ClientAuthLimiters {
 
 /** The slowest a client-wide slowdown gets (the limiter's own cap). */
 const MAX_CLIENT_WIDE_DELAY_MS = 2000;
+
+/** Notes why the request failed on its outcome, for the log, and hands back the error the client gets. */
+const failed = (outcome: TokenOutcome, reason: TokenFailureReason, error: Error): Error => {
+  outcome.failure = reason;
+  return error;
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -59,6 +79,7 @@ export class TokenService {
     const pairKey = `${clientKey}@${ip}`;
     const clientWide = this.limiters.byClient.check(clientKey);
     await this.throttle(
+      outcome,
       clientWide.action === 'refuse'
         ? { action: 'delay', delayMs: MAX_CLIENT_WIDE_DELAY_MS, failures: clientWide.failures }
         : clientWide,
@@ -80,31 +101,56 @@ export class TokenService {
       this.limiters.byClient.recordFailure(clientKey);
       this.limiters.byAddress.recordFailure(ip);
       this.limiters.byClientAndAddress.recordFailure(pairKey);
-      throw oauthError('invalid_client', 'Client authentication failed');
+      const reason =
+        client === undefined
+          ? 'unknown_client'
+          : client.token_endpoint_auth_method === request.authMethod
+            ? 'wrong_secret'
+            : 'wrong_auth_method';
+      throw failed(outcome, reason, oauthError('invalid_client', 'Client authentication failed'));
     }
     this.limiters.byClient.recordSuccess(clientKey);
     this.limiters.byClientAndAddress.recordSuccess(pairKey);
     outcome.clientName = client.name;
 
     if (!client.grant_types.includes('client_credentials')) {
-      throw oauthError('unauthorized_client', "Grant type 'client_credentials' not allowed for the client.");
+      throw failed(
+        outcome,
+        'grant_type_not_allowed',
+        oauthError('unauthorized_client', "Grant type 'client_credentials' not allowed for the client."),
+      );
     }
     const tenantInfo = await this.lookups.tenant(tenant);
     const audience = request.audience ?? tenantInfo?.default_audience;
     if (!audience)
-      throw oauthError(
-        'access_denied',
-        'No audience parameter was provided, and no default audience has been configured',
+      throw failed(
+        outcome,
+        'no_audience',
+        oauthError('access_denied', 'No audience parameter was provided, and no default audience has been configured'),
       );
     outcome.audience = audience;
     const api = await this.lookups.resourceServer(tenant, audience);
-    if (!api) throw oauthError('access_denied', `Service not found: ${audience.slice(0, 200)}`);
+    if (!api)
+      throw failed(
+        outcome,
+        'unknown_audience',
+        oauthError('access_denied', `Service not found: ${audience.slice(0, 200)}`),
+      );
     const grant = await this.lookups.clientGrant(tenant, request.clientId, audience);
-    if (!grant) throw oauthError('access_denied', 'Client has not been granted scopes for audience');
+    if (!grant)
+      throw failed(
+        outcome,
+        'no_client_grant',
+        oauthError('access_denied', 'Client has not been granted scopes for audience'),
+      );
 
     const scopes = request.scope ? request.scope.filter((s) => grant.scope.includes(s)) : grant.scope;
     if (request.scope && request.scope.length > 0 && scopes.length === 0) {
-      throw oauthError('invalid_scope', 'None of the requested scopes is granted to the client for this audience');
+      throw failed(
+        outcome,
+        'scope_not_granted',
+        oauthError('invalid_scope', 'None of the requested scopes is granted to the client for this audience'),
+      );
     }
     const scope = scopes.join(' ');
     outcome.scope = scope;
@@ -146,9 +192,10 @@ export class TokenService {
     );
   }
 
-  private async throttle(...decisions: ReturnType<FailedAuthLimiter['check']>[]): Promise<void> {
+  private async throttle(outcome: TokenOutcome, ...decisions: ReturnType<FailedAuthLimiter['check']>[]): Promise<void> {
     const refused = decisions.find((d) => d.action === 'refuse');
     if (refused && refused.action === 'refuse') {
+      outcome.failure = 'rate_limited';
       throw new RosterError(
         'rate_limited',
         'too_many_attempts',

@@ -20,3 +20,12 @@ export const base62Id = (parts: readonly string[], length: number): string => {
 /** `length` lower-case hex characters derived from the parts. */
 export const hexId = (parts: readonly string[], length: number): string =>
   digest(parts).toString(16).padStart(64, '0').slice(0, length);
+
+/** A version-8 (RFC 9562, name-based custom) UUID derived from the parts: same parts, same id. */
+export const derivedUuid = (parts: readonly string[]): string => {
+  const hex = hexId(parts, 32).split('');
+  hex[12] = '8';
+  hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};

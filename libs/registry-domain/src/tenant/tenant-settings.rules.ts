@@ -47,6 +47,8 @@ export const TENANT_SETTINGS_RULES: FieldTable = {
   },
   session_lifetime: { rule: hours },
   idle_session_lifetime: { rule: hours },
+  // Roster's own: days the Logs API keeps log events (Auth0 fixes it by plan; Enterprise keeps 30).
+  log_retention_days: { rule: { type: 'integer', minimum: 1, maximum: 3650 } },
   flags: {
     rule: {
       type: 'object',
@@ -61,6 +63,7 @@ export const TENANT_SETTINGS_RULES: FieldTable = {
 /** Auth0's defaults for a new tenant; Dynamic Client Registration is off until an admin turns it on. */
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   session_lifetime: 168,
+  log_retention_days: 30,
   idle_session_lifetime: 72,
   enabled_locales: ['en'],
   flags: { enable_dynamic_client_registration: false, enable_client_connections: true },

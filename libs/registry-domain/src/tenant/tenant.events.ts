@@ -23,6 +23,8 @@ export type TenantSettings = {
   session_lifetime?: number;
   /** Hours of inactivity after which a session ends (Auth0 default 72). */
   idle_session_lifetime?: number;
+  /** Days the Logs API keeps log events (default 30). */
+  log_retention_days?: number;
   flags: TenantFlags;
 };
 

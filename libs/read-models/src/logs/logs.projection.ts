@@ -1,0 +1,97 @@
+import type { RecordedEvent } from '@roster/event-store';
+import { LOG_EVENT_RECORDED, LOG_STREAMS, logIdOf, type LogEvent, type LogEventRecorded } from '@roster/logs';
+import type { SqlQueryable } from '@roster/sql';
+import type { Projection } from '../projection';
+
+export const LOGS_TABLE = 'rm_logs_v1';
+/** The log read model has its own runner and checkpoint: a flood of log events never delays the registry's reads. */
+export const LOGS_CHECKPOINT = 'logs';
+
+/** Searchable columns besides the document; `q` and the Logs API filters run on these. */
+export const LOG_TEXT_COLUMNS = [
+  'type',
+  'description',
+  'client_id',
+  'client_name',
+  'connection',
+  'connection_id',
+  'user_id',
+  'user_name',
+  'ip',
+  'hostname',
+  'user_agent',
+  'strategy',
+  'strategy_type',
+  'organization_id',
+] as const;
+
+/** Indexes serve the Logs API: newest first per tenant, per tenant by the usual filters, and checkpoint paging. */
+const LOGS_DDL = [
+  `CREATE TABLE IF NOT EXISTS ${LOGS_TABLE} (
+     position bigint PRIMARY KEY,
+     tenant text NOT NULL,
+     log_id text NOT NULL,
+     date timestamptz NOT NULL,
+     ${LOG_TEXT_COLUMNS.map((c) => `${c} text`).join(',\n     ')},
+     ingest_id text,
+     doc jsonb NOT NULL)`,
+  `CREATE UNIQUE INDEX IF NOT EXISTS ${LOGS_TABLE}_ingest ON ${LOGS_TABLE} (tenant, ingest_id) WHERE ingest_id IS NOT NULL`,
+  `CREATE INDEX IF NOT EXISTS ${LOGS_TABLE}_tenant_position ON ${LOGS_TABLE} (tenant, position)`,
+  `CREATE INDEX IF NOT EXISTS ${LOGS_TABLE}_tenant_date ON ${LOGS_TABLE} (tenant, date, position)`,
+  ...['type', 'client_id', 'user_id', 'connection'].map(
+    (c) => `CREATE INDEX IF NOT EXISTS ${LOGS_TABLE}_tenant_${c} ON ${LOGS_TABLE} (tenant, ${c}, date, position)`,
+  ),
+];
+
+const tenantOf = (event: RecordedEvent): string =>
+  event.streamId.slice(LOG_STREAMS.length, event.streamId.indexOf(':'));
+
+/** The stored log event: the recorded draft with its id, and without the ingestion key (internal). */
+export const logEventOf = (event: RecordedEvent): LogEvent => {
+  const { ingest_id: _ingestId, ...draft } = event.data as LogEventRecorded['data'];
+  return { log_id: logIdOf(event.position), ...draft };
+};
+
+const rowOf = (event: RecordedEvent) => {
+  const doc = logEventOf(event);
+  const text = doc as unknown as Record<string, unknown>;
+  return {
+    position: event.position.toString(),
+    tenant: tenantOf(event),
+    log_id: doc.log_id,
+    date: doc.date,
+    ...Object.fromEntries(LOG_TEXT_COLUMNS.map((c) => [c, typeof text[c] === 'string' ? text[c] : null])),
+    ingest_id: (event.data as LogEventRecorded['data']).ingest_id ?? null,
+    doc,
+  };
+};
+
+const COLUMNS = ['position', 'tenant', 'log_id', 'date', ...LOG_TEXT_COLUMNS, 'ingest_id', 'doc'];
+const RECORD_TYPES = COLUMNS.map(
+  (c) => `${c} ${c === 'position' ? 'bigint' : c === 'date' ? 'timestamptz' : c === 'doc' ? 'jsonb' : 'text'}`,
+).join(', ');
+
+/**
+ * A whole batch in one INSERT: log events arrive by the thousand, and one statement per event would make the
+ * projection, not the event store, the bottleneck. A second event with an ingestion key already stored (a reporter's
+ * retry that raced its first attempt) is ignored, as is a replayed position.
+ */
+const insertLogs = async (tx: SqlQueryable, events: readonly RecordedEvent[]): Promise<void> => {
+  if (events.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${LOGS_TABLE} (${COLUMNS.join(', ')})
+     SELECT ${COLUMNS.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD_TYPES})
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(events.map(rowOf))],
+  );
+};
+
+export const logsProjection: Projection = {
+  name: 'logs',
+  version: 1,
+  tables: [{ name: LOGS_TABLE, ddl: LOGS_DDL }],
+  handles: [LOG_EVENT_RECORDED],
+  streamPrefixes: [LOG_STREAMS],
+  apply: (tx, event) => insertLogs(tx, [event]),
+  applyMany: insertLogs,
+};
