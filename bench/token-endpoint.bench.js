@@ -8,41 +8,14 @@
 //   BENCH_ONLY=roster node bench/...              only Roster
 //   BENCH_ROUNDS=3 node bench/...                 alternate three rounds each and report each side's median round
 const { startOidcProviderBaseline } = require('./lib/baseline');
-const { startRoster, managementApi, requestToken, tokenForm } = require('./lib/roster');
-const { runLoad, describeRun } = require('./lib/load');
+const { startRoster, requestToken, tokenForm } = require('./lib/roster');
+const { SCOPES, measureTokens, medianRound, setUpRosterClient } = require('./lib/tokens');
 const { figure, finish, log } = require('./lib/report');
 const { benchOptions, int, main } = require('./lib/options');
 const { withCleanup } = require('./lib/processes');
 
 const TARGET_PER_SECOND = 3000;
 const TARGET_RATIO = 2;
-const SCOPES = ['read:things', 'write:things'];
-
-/** Warm-up then the measured run of one token endpoint with a fixed form body. */
-const measureTokens = async (label, tokenEndpoint, form, opts) => {
-  const load = {
-    url: tokenEndpoint,
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form.toString(),
-    connections: opts.connections,
-  };
-  log(`${label}: warming up ${opts.warmupSec} s`);
-  await runLoad({ ...load, durationSec: opts.warmupSec });
-  log(`${label}: measuring ${opts.durationSec} s at ${opts.connections} connections`);
-  const r = await runLoad({ ...load, durationSec: opts.durationSec });
-  log(describeRun(label, r));
-  if (r.ok === 0) throw new Error(`${label} issued no token: ${r.sampleFailure ?? 'no answer'}`);
-  return r;
-};
-
-/** The round with the median throughput (its latencies come along), or undefined when there was none. */
-const medianRound = (label, runs) => {
-  if (runs.length === 0) return undefined;
-  const sorted = [...runs].sort((a, b) => a.perSecond - b.perSecond);
-  if (runs.length > 1) log(`${label} rounds: ${runs.map((r) => Math.round(r.perSecond)).join(', ')} tokens/s`);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
-};
 
 const baselineRun = (opts) =>
   withCleanup(async (onCleanup) => {
@@ -57,25 +30,6 @@ const baselineRun = (opts) =>
     await requestToken(baseline.tokenEndpoint, params); // fails loudly if the set-up is wrong
     return measureTokens('oidc-provider', baseline.tokenEndpoint, tokenForm(params), opts);
   });
-
-/** An ordinary machine-to-machine set-up: one API with two scopes, one application granted both. */
-const setUpRosterClient = async (roster) => {
-  const api = await managementApi(roster);
-  const audience = 'https://bench.roster.test/api/';
-  await api.call(
-    'POST',
-    '/resource-servers',
-    {
-      name: 'Bench API',
-      identifier: audience,
-      scopes: SCOPES.map((value) => ({ value, description: value })),
-    },
-    [201],
-  );
-  const app = await api.call('POST', '/clients', { name: 'bench-m2m', app_type: 'non_interactive' }, [201]);
-  await api.call('POST', '/client-grants', { client_id: app.client_id, audience, scope: SCOPES }, [201]);
-  return { clientId: app.client_id, clientSecret: app.client_secret, audience, scope: SCOPES.join(' ') };
-};
 
 const rosterRun = (opts) =>
   withCleanup(async (onCleanup) => {

@@ -16,13 +16,14 @@ const MAIN = path.resolve(
 );
 
 /**
- * @param {{ eventStore?: 'pglite'|'postgres', databaseUrl?: string, env?: Record<string,string> }} [opts]
+ * @param {{ eventStore?: 'pglite'|'postgres', databaseUrl?: string, env?: Record<string,string>, main?: string }} [opts]
+ *        `main`: another build's all-in-one entry point (an earlier commit, see ./reference-build.js)
  * @returns {Promise<{ publicUrl: string, tenantBase: string, tokenEndpoint: string, managementAudience: string,
  *   apiBase: string, clientId: string, clientSecret: string, dataDir: string, child: object, stop: () => Promise<void> }>}
  */
-const startRoster = async ({ eventStore = 'pglite', databaseUrl, env = {} } = {}) => {
-  if (!fs.existsSync(MAIN)) {
-    throw new Error(`${path.relative(REPO_ROOT, MAIN)} is missing: run \`npm run build\` first`);
+const startRoster = async ({ eventStore = 'pglite', databaseUrl, env = {}, main = MAIN } = {}) => {
+  if (!fs.existsSync(main)) {
+    throw new Error(`${path.relative(REPO_ROOT, main)} is missing: run \`npm run build\` first`);
   }
   if (eventStore === 'postgres' && !databaseUrl) throw new Error('EVENT_STORE=postgres needs a database URL');
   const port = await freePort();
@@ -45,7 +46,7 @@ const startRoster = async ({ eventStore = 'pglite', databaseUrl, env = {} } = {}
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const child = spawnNode('roster', [MAIN], { env: childEnv, cwd: REPO_ROOT });
+  const child = spawnNode('roster', [main], { env: childEnv, cwd: REPO_ROOT });
   const stop = async () => {
     await stopProcess(child);
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -19,18 +19,23 @@ const storesToRun = () => {
   return stores;
 };
 
-/** Starts Roster on `store`, runs `fn(roster)`, then stops it and drops its scratch database. */
-const withRoster = (store, fn) =>
-  withCleanup(async (onCleanup) => {
+/**
+ * Starts Roster on `store`, runs `fn(roster)`, then stops it and drops its scratch database. `options.main` runs another
+ * build (see ./reference-build.js); `withRoster(store, fn)` is the short form.
+ */
+const withRoster = (store, options, fn) => {
+  if (typeof options === 'function') return withRoster(store, {}, options);
+  return withCleanup(async (onCleanup) => {
     let databaseUrl;
     if (store.eventStore === 'postgres') {
       const db = await createScratchDatabase(process.env.DATABASE_URL);
       onCleanup(db.drop);
       databaseUrl = db.url;
     }
-    const roster = await startRoster({ eventStore: store.eventStore, databaseUrl });
+    const roster = await startRoster({ eventStore: store.eventStore, databaseUrl, main: options.main });
     onCleanup(roster.stop);
     return fn(roster);
   });
+};
 
 module.exports = { storesToRun, withRoster };

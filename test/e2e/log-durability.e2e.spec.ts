@@ -33,7 +33,12 @@ describe('log durability across SIGKILL', () => {
     const bootstrap = JSON.parse(
       await readFile(path.join(dataDir, 'bootstrap-credentials.json'), 'utf8'),
     ) as BootstrapCredentials;
-    const token = await fetchToken(bootstrap.token_endpoint, bootstrap.client_id, bootstrap.client_secret, bootstrap.audience);
+    const token = await fetchToken(
+      bootstrap.token_endpoint,
+      bootstrap.client_id,
+      bootstrap.client_secret,
+      bootstrap.audience,
+    );
 
     const acknowledged: string[] = [];
     let stop = false;

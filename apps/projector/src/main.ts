@@ -6,6 +6,7 @@ import { readRosterConfig } from '@roster/config';
 import { HealthModule, MetricsRegistry, reportTo } from '@roster/observability';
 import {
   LOGS_CHECKPOINT,
+  LOGS_LINGER_MS,
   LogRetentionJob,
   ProjectionRunner,
   logProjections,
@@ -26,6 +27,7 @@ void runService('projector', async () => {
   const logsRunner = new ProjectionRunner(storage.readModels, storage.eventStore, logProjections, {
     checkpoint: LOGS_CHECKPOINT,
     maxBatchSize: 1000,
+    lingerMs: LOGS_LINGER_MS,
   });
   await runner.start();
   await logsRunner.start();

@@ -4,6 +4,7 @@ import type { RosterConfig } from '@roster/config';
 import { HealthModule, MetricsRegistry, reportTo } from '@roster/observability';
 import {
   LOGS_CHECKPOINT,
+  LOGS_LINGER_MS,
   LogRetentionJob,
   ProjectionRunner,
   ReadModelFreshness,
@@ -60,6 +61,7 @@ export const startRegistryHost = async (
     ? new ProjectionRunner(storage.readModels, storage.eventStore, logProjections, {
         checkpoint: LOGS_CHECKPOINT,
         maxBatchSize: 1000,
+        lingerMs: LOGS_LINGER_MS,
       })
     : undefined;
   await runner?.start();

@@ -67,7 +67,8 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,50}$/;
  * Ownership: the store never closes the database it is given; whoever opened it closes it, after `store.close()`.
  */
 export class SqlEventStore implements EventStore {
-  private readonly subscriptions = new Set<PollingSubscription>();
+  /** Live subscriptions with their stream filter, so an append wakes only those it can concern. */
+  private readonly subscriptions = new Map<PollingSubscription, GlobalLogFilter>();
   private unlisten?: Promise<(() => Promise<void>) | undefined>;
   private closed = false;
 
@@ -133,7 +134,7 @@ export class SqlEventStore implements EventStore {
         const batch = this.queued.splice(0, this.queued[0].alone ? 1 : MAX_GROUP_COMMIT);
         try {
           const outcomes = await this.appendBatch(batch);
-          let appended = false;
+          const appendedStreams: string[] = [];
           batch.forEach((append, i) => {
             const { outcome, last_revision, last_position } = outcomes[i];
             if (outcome === 'conflict' || last_position === null) {
@@ -141,13 +142,13 @@ export class SqlEventStore implements EventStore {
               return;
             }
             if (outcome === 'appended') {
-              appended = true;
+              appendedStreams.push(append.streamId);
               const position = BigInt(last_position);
               if (position > this.appendedUpTo) this.appendedUpTo = position;
             }
             append.resolve({ nextExpectedRevision: BigInt(last_revision), position: BigInt(last_position) });
           });
-          if (appended) this.wakeSubscriptions();
+          if (appendedStreams.length > 0) this.wakeSubscriptions(appendedStreams);
         } catch (error) {
           if (batch.length === 1) batch[0].reject(error);
           // One bad append must not fail its neighbours: retry them one by one.
@@ -204,7 +205,7 @@ export class SqlEventStore implements EventStore {
       this.pollIntervalMs,
       (ended) => this.subscriptions.delete(ended),
     );
-    this.subscriptions.add(subscription);
+    this.subscriptions.set(subscription, filter);
     // Other processes' appends arrive by NOTIFY; if LISTEN fails the poll interval still finds them.
     // Other processes' appends arrive by NOTIFY. PGlite has no other process: its appends all pass through
     // `append`, which wakes subscriptions itself, so listening would only wake them twice.
@@ -229,14 +230,23 @@ export class SqlEventStore implements EventStore {
   /** Ends every subscription and stops listening. Does not close the database (the caller owns it). */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await Promise.all([...this.subscriptions.keys()].map((subscription) => subscription.close()));
     const unlisten = await this.unlisten;
     this.unlisten = undefined;
     await unlisten?.();
   }
 
-  private wakeSubscriptions(): void {
-    for (const subscription of this.subscriptions) subscription.wake();
+  /**
+   * Wakes the subscriptions that may want what was appended: all of them for another process's append (we do not know
+   * its streams), only those whose stream filter matches for our own, so a burst of log events does not make every
+   * registry subscription read an empty page.
+   */
+  private wakeSubscriptions(streamIds?: readonly string[]): void {
+    for (const [subscription, filter] of this.subscriptions) {
+      const prefixes = filter.streamPrefixes;
+      if (!streamIds || !prefixes || streamIds.some((id) => prefixes.some((prefix) => id.startsWith(prefix))))
+        subscription.wake();
+    }
   }
 
   /**

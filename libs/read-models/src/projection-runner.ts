@@ -13,6 +13,11 @@ export interface ProjectionRunnerOptions {
   retryDelayMs?: number;
   /** Default 5000 ms. */
   maxRetryDelayMs?: number;
+  /**
+   * How long a batch waits for more events once it has one (default 0: only what is ready now). A few milliseconds
+   * turn a stream of small appends into a few large transactions, for read models that are not read-your-writes.
+   */
+  lingerMs?: number;
 }
 
 export type Unsubscribe = () => void;
@@ -28,6 +33,7 @@ export class ProjectionRunner {
   private readonly maxBatchSize: number;
   private readonly retryDelayMs: number;
   private readonly maxRetryDelayMs: number;
+  private readonly lingerMs: number;
   private committed = -1n;
   private stopped = true;
   private loop?: Promise<void>;
@@ -46,6 +52,7 @@ export class ProjectionRunner {
     this.maxBatchSize = options.maxBatchSize ?? 200;
     this.retryDelayMs = options.retryDelayMs ?? 100;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
+    this.lingerMs = options.lingerMs ?? 0;
   }
 
   get checkpointName(): string {
@@ -127,11 +134,12 @@ export class ProjectionRunner {
         pending = undefined;
         if (first.done) return;
         const batch = [first.value];
+        const lingered = this.lingerMs > 0 ? notReadyAfter(this.lingerMs) : undefined;
         while (batch.length < this.maxBatchSize) {
           pending = events.next();
           // A rejection is handled when the promise is awaited in the next round; keep Node from reporting it early.
           pending.catch(() => undefined);
-          const next = await Promise.race([pending, nextMacrotask()]);
+          const next = await Promise.race([pending, lingered ?? notReadyAfter(0)]);
           if (next === NOT_READY) break;
           pending = undefined;
           if (next.done) break;
@@ -176,5 +184,11 @@ const notify = <T>(listeners: Iterable<(value: T) => void>, value: T): void => {
 
 const NOT_READY = Symbol('not ready');
 
-/** Resolves after the current I/O turn: whatever the subscription has buffered resolves before it. */
-const nextMacrotask = (): Promise<typeof NOT_READY> => new Promise((resolve) => setImmediate(() => resolve(NOT_READY)));
+/**
+ * Resolves after the current I/O turn, or after `ms` when positive: whatever the subscription has buffered (or
+ * receives meanwhile) resolves before it.
+ */
+const notReadyAfter = (ms: number): Promise<typeof NOT_READY> =>
+  new Promise((resolve) =>
+    ms > 0 ? setTimeout(() => resolve(NOT_READY), ms).unref() : setImmediate(() => resolve(NOT_READY)),
+  );

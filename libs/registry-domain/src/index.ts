@@ -7,6 +7,7 @@ export * from './shared/field-rules';
 export * from './shared/url-rules';
 export { mergeByTable } from './shared/merge';
 export { base62Id, hexId, derivedUuid } from './shared/derived-id';
+export { isPlainObject } from './shared/values';
 
 export * from './tenant/tenant.events';
 export * from './tenant/tenant.commands';

@@ -71,6 +71,9 @@ export class LogWriter {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
+        // One turn of the event loop first: the requests whose bytes arrived with this one reach `record` in it, and
+        // go out in the same append instead of one commit each.
+        await new Promise((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, MAX_BATCH);
         const byTenant = new Map<string, Pending[]>();
         for (const pending of batch) {

@@ -17,12 +17,13 @@ export const pruneExpiredLogs = async (db: SqlQueryable, now: Date): Promise<num
   for (;;) {
     const { rows } = await db.query<{ n: unknown }>(
       `WITH expired AS (
-         SELECT l.position FROM ${LOGS_TABLE} l
+         SELECT l.tenant, l.position FROM ${LOGS_TABLE} l
            LEFT JOIN ${TENANTS_TABLE} t ON t.tenant = l.tenant
           WHERE l.date < $1::timestamptz - make_interval(days =>
                   coalesce((t.settings->>'log_retention_days')::int, ${DEFAULT_LOG_RETENTION_DAYS}))
           LIMIT ${CHUNK})
-       , gone AS (DELETE FROM ${LOGS_TABLE} WHERE position IN (SELECT position FROM expired) RETURNING 1)
+       , gone AS (DELETE FROM ${LOGS_TABLE} l USING expired x
+                    WHERE l.tenant = x.tenant AND l.position = x.position RETURNING 1)
        SELECT count(*) AS n FROM gone`,
       [now.toISOString()],
     );

@@ -6,6 +6,8 @@ import type { Projection } from '../projection';
 export const LOGS_TABLE = 'rm_logs_v1';
 /** The log read model has its own runner and checkpoint: a flood of log events never delays the registry's reads. */
 export const LOGS_CHECKPOINT = 'logs';
+/** The log runner gathers events this long before a transaction: log events come in floods, and reads of the log wait. */
+export const LOGS_LINGER_MS = 50;
 
 /** Searchable columns besides the document; `q` and the Logs API filters run on these. */
 export const LOG_TEXT_COLUMNS = [
@@ -25,21 +27,30 @@ export const LOG_TEXT_COLUMNS = [
   'organization_id',
 ] as const;
 
-/** Indexes serve the Logs API: newest first per tenant, per tenant by the usual filters, and checkpoint paging. */
+/**
+ * Indexes serve the Logs API: by tenant in log id order (the key: get by id, checkpoint paging), newest first, and
+ * newest first per type, client, user and connection. Every index costs each insert, and log events arrive by the
+ * thousand: user and connection indexes are partial, so the many events without a user (token exchanges, API calls)
+ * skip them.
+ */
 const LOGS_DDL = [
   `CREATE TABLE IF NOT EXISTS ${LOGS_TABLE} (
-     position bigint PRIMARY KEY,
      tenant text NOT NULL,
+     position bigint NOT NULL,
      log_id text NOT NULL,
      date timestamptz NOT NULL,
      ${LOG_TEXT_COLUMNS.map((c) => `${c} text`).join(',\n     ')},
      ingest_id text,
-     doc jsonb NOT NULL)`,
+     doc jsonb NOT NULL,
+     PRIMARY KEY (tenant, position))`,
   `CREATE UNIQUE INDEX IF NOT EXISTS ${LOGS_TABLE}_ingest ON ${LOGS_TABLE} (tenant, ingest_id) WHERE ingest_id IS NOT NULL`,
-  `CREATE INDEX IF NOT EXISTS ${LOGS_TABLE}_tenant_position ON ${LOGS_TABLE} (tenant, position)`,
   `CREATE INDEX IF NOT EXISTS ${LOGS_TABLE}_tenant_date ON ${LOGS_TABLE} (tenant, date, position)`,
-  ...['type', 'client_id', 'user_id', 'connection'].map(
+  ...['type', 'client_id'].map(
     (c) => `CREATE INDEX IF NOT EXISTS ${LOGS_TABLE}_tenant_${c} ON ${LOGS_TABLE} (tenant, ${c}, date, position)`,
+  ),
+  ...['user_id', 'connection'].map(
+    (c) =>
+      `CREATE INDEX IF NOT EXISTS ${LOGS_TABLE}_tenant_${c} ON ${LOGS_TABLE} (tenant, ${c}, date, position) WHERE ${c} IS NOT NULL`,
   ),
 ];
 
