@@ -1,0 +1,155 @@
+import { promisify } from 'util';
+import { gzip } from 'zlib';
+import type { LogEvent } from '@roster/logs';
+import {
+  DEFAULT_TIMEOUT_MS,
+  isDeliveryAborted,
+  type ConnectorOptions,
+  type SendOutcome,
+  type SinkConnector,
+} from './connector';
+import { HttpTransport, unreachableCode, type HttpAnswer } from './http-transport';
+import { answerDetail, parseRetryAfter, redactor, rejected, retry, statusOutcome, transportProblem } from './outcomes';
+import type { SinkType } from './sink-config';
+
+/**
+ * What all four SIEM connectors share: encode each event once, frame the events into one body, check per-event
+ * limits, gzip when the SIEM takes it, POST, and turn the answer into a SendOutcome with no secret in its reason.
+ * Each connector file describes its protocol as a `SinkProtocol`.
+ */
+
+const gzipAsync = promisify(gzip);
+
+/** How events are joined into a body: `open + e1 + separator + e2 + ... + close`. */
+export interface Framing {
+  readonly open: string;
+  readonly separator: string;
+  readonly close: string;
+}
+
+export interface SinkProtocol {
+  readonly type: SinkType;
+  /** For reasons, e.g. "Splunk HEC". */
+  readonly service: string;
+  readonly url: URL;
+  readonly framing: Framing;
+  readonly gzip: boolean;
+  /** The SIEM's (or our) ceilings: events per request, body bytes per request (framing included), bytes per event. */
+  readonly maxBatchEvents: number;
+  readonly maxBodyBytes: number;
+  readonly maxEventBytes?: number;
+  /** Values that must never appear in a reason (tokens, Authorization, secret URL parts). */
+  readonly secrets: readonly (string | undefined)[];
+  /** TLS verification (only Splunk can turn it off). Default true. */
+  readonly verifyTls?: boolean;
+  /** One event's text in the body. */
+  encode(event: LogEvent): string;
+  headers(events: readonly LogEvent[]): Record<string, string>;
+  /** The outcome of an answered request; default `statusOutcome`. Splunk reads its JSON codes and waits for acks. */
+  interpret?(answer: HttpAnswer, context: AnswerContext): Promise<SendOutcome>;
+}
+
+export interface AnswerContext {
+  transport: HttpTransport;
+  signal?: AbortSignal;
+  redact: (text: string) => string;
+  retryAfterMs: number | undefined;
+}
+
+/** A body's bytes: `open`, the events with separators, `close`. */
+export const frameBody = (framing: Framing, parts: readonly string[]): string =>
+  `${framing.open}${parts.join(framing.separator)}${framing.close}`;
+
+const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+const limit = (own: number, requested: number | undefined): number =>
+  requested !== undefined && Number.isInteger(requested) && requested >= 1 ? Math.min(own, requested) : own;
+
+export class HttpSinkConnector implements SinkConnector {
+  readonly type: SinkType;
+  readonly maxBatchEvents: number;
+  readonly maxBatchBytes: number;
+  private readonly transport: HttpTransport;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+  private readonly redact: (text: string) => string;
+  private readonly separatorBytes: number;
+  /** Encoded once when measured by `deliverBatch`, reused by `send`; collected with the events. */
+  private readonly encoded = new WeakMap<LogEvent, string>();
+
+  constructor(
+    private readonly protocol: SinkProtocol,
+    options: ConnectorOptions = {},
+  ) {
+    const { framing } = protocol;
+    this.type = protocol.type;
+    this.separatorBytes = byteLength(framing.separator);
+    this.maxBatchEvents = limit(protocol.maxBatchEvents, options.maxBatchEvents);
+    // A body is open + events + close; encodedSize counts a separator per event (one more than a body holds), so
+    // keeping the sum of encodedSize within maxBatchBytes keeps the body within maxBodyBytes.
+    const framingBytes = byteLength(framing.open) + byteLength(framing.close);
+    this.maxBatchBytes = limit(protocol.maxBodyBytes - framingBytes, options.maxBatchBytes);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.now = options.now ?? Date.now;
+    this.redact = redactor(protocol.secrets);
+    this.transport = new HttpTransport(protocol.url.protocol === 'https:' ? 'https:' : 'http:', protocol.verifyTls);
+  }
+
+  encodedSize(event: LogEvent): number {
+    return byteLength(this.encode(event)) + this.separatorBytes;
+  }
+
+  async send(events: readonly LogEvent[], signal?: AbortSignal): Promise<SendOutcome> {
+    if (events.length === 0) return { kind: 'delivered' };
+    const { protocol } = this;
+    const parts = events.map((event) => this.encode(event));
+    const oversize =
+      protocol.maxEventBytes === undefined ? -1 : parts.findIndex((p) => byteLength(p) > protocol.maxEventBytes!);
+    if (oversize >= 0) {
+      // It can never be delivered: refuse it here rather than send a request the SIEM must refuse.
+      const size = byteLength(parts[oversize]);
+      const reason = `event ${events[oversize].log_id} is ${size} bytes, over ${protocol.service}'s limit of ${protocol.maxEventBytes} bytes per event`;
+      return rejected(reason, undefined, oversize);
+    }
+    const text = frameBody(protocol.framing, parts);
+    const headers: Record<string, string> = { 'user-agent': 'roster-log-streams', ...protocol.headers(events) };
+    let body = Buffer.from(text, 'utf8');
+    if (protocol.gzip) {
+      body = await gzipAsync(body);
+      headers['content-encoding'] = 'gzip';
+    }
+    let answer: HttpAnswer;
+    try {
+      answer = await this.transport.post({ url: protocol.url, headers, body, timeoutMs: this.timeoutMs, signal });
+    } catch (error) {
+      if (isDeliveryAborted(error)) throw error;
+      const problem = transportProblem(unreachableCode(error), this.timeoutMs);
+      // Only the origin: an endpoint's path or query may hold a secret (Sumo's source code, a signed hook URL).
+      return retry(`${protocol.service} at ${protocol.url.origin}: ${problem}`);
+    }
+    const retryAfterMs = parseRetryAfter(headerValue(answer.headers['retry-after']), this.now());
+    if (protocol.interpret) {
+      return protocol.interpret(answer, { transport: this.transport, signal, redact: this.redact, retryAfterMs });
+    }
+    return statusOutcome(protocol.service, answer.status, answerDetail(answer.text, this.redact), retryAfterMs);
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+
+  private encode(event: LogEvent): string {
+    let text = this.encoded.get(event);
+    if (text === undefined) {
+      text = this.protocol.encode(event);
+      this.encoded.set(event, text);
+    }
+    return text;
+  }
+}
+
+export const headerValue = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
+
+/** A header value built from event data: anything outside printable ASCII would make node:http throw. */
+export const safeHeaderValue = (value: string): string => value.replace(/[^\x20-\x7e]/g, '_');

@@ -1,0 +1,10 @@
+export * from './sink-config';
+export * from './connector';
+export * from './backoff';
+export * from './deliver-batch';
+export * from './create-connector';
+export { parseRetryAfter } from './outcomes';
+export { createSplunkHecConnector } from './splunk-hec.connector';
+export { createSumoLogicConnector } from './sumo-logic.connector';
+export { createLogglyConnector } from './loggly.connector';
+export { createHttpWebhookConnector } from './http-webhook.connector';
