@@ -12,18 +12,24 @@ const MAX_LOGGED_BODY_BYTES = 8 * 1024;
 
 const MANAGEMENT_PATH = /^\/tenants\/([^/?#]+)\/api\/v2(?:[/?#]|$)/;
 
-/** Redacted, and cut to its size when too large to keep. */
-const loggedBody = (body: unknown): unknown => {
+/**
+ * A body as the log keeps it: redacted, or only its size when larger than the log keeps (measured on the wire, before
+ * any work: a 1,000-event `POST logs` is not redacted only to be dropped).
+ */
+const loggedBody = (body: unknown, wireBytes: number): unknown => {
   if (body === undefined || body === null || body === '') return undefined;
-  const redacted = redactSecrets(body);
-  const bytes = Buffer.byteLength(JSON.stringify(redacted));
-  return bytes > MAX_LOGGED_BODY_BYTES ? { truncated: true, bytes } : redacted;
+  if (wireBytes > MAX_LOGGED_BODY_BYTES) return { truncated: true, bytes: wireBytes };
+  return redactSecrets(body);
 };
 
-const parsedPayload = (payload: unknown): unknown => {
+const requestBytes = (request: FastifyRequest): number => Number(request.headers['content-length'] ?? 0);
+
+const responseBody = (payload: unknown): unknown => {
   if (typeof payload !== 'string' || payload === '') return undefined;
+  const bytes = Buffer.byteLength(payload);
+  if (bytes > MAX_LOGGED_BODY_BYTES) return { truncated: true, bytes };
   try {
-    return JSON.parse(payload);
+    return loggedBody(JSON.parse(payload), bytes);
   } catch {
     return undefined;
   }
@@ -86,13 +92,13 @@ export class ManagementCallLog {
           method: request.method,
           path,
           ...(query ? { query: redactSecrets(Object.fromEntries(new URLSearchParams(query))) } : {}),
-          ...(request.body !== undefined ? { body: loggedBody(request.body) } : {}),
+          ...(request.body !== undefined ? { body: loggedBody(request.body, requestBytes(request)) } : {}),
           channel: 'api',
           ...(caller
             ? { auth: { strategy: 'jwt', credentials: { client_id: caller.clientId, jti: caller.tokenId } } }
             : {}),
         },
-        response: { statusCode: reply.statusCode, body: loggedBody(parsedPayload(payload)) },
+        response: { statusCode: reply.statusCode, body: responseBody(payload) },
       },
     });
   }

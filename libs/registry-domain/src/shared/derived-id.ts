@@ -23,9 +23,9 @@ export const hexId = (parts: readonly string[], length: number): string =>
 
 /** A version-8 (RFC 9562, name-based custom) UUID derived from the parts: same parts, same id. */
 export const derivedUuid = (parts: readonly string[]): string => {
-  const hex = hexId(parts, 32).split('');
-  hex[12] = '8';
-  hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-  const h = hex.join('');
+  const bytes = createHash('sha256').update(JSON.stringify(parts)).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x80;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const h = bytes.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 };
