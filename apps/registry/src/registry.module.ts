@@ -6,8 +6,11 @@ import {
   ClientGrantsReader,
   ClientsReader,
   ConnectionsReader,
+  LogStreamHealthReader,
+  LogStreamsReader,
   LogsReader,
   ReadModelFreshness,
+  sinkSecretsOpener,
   ResourceServersReader,
   TenantsReader,
 } from '@roster/read-models';
@@ -25,6 +28,8 @@ import { ClientsController } from './management/clients/clients.controller';
 import { ClientCommandHandlers } from './management/clients/handlers/client.handlers';
 import { ConnectionCommandHandlers } from './management/connections/connection.handlers';
 import { ConnectionsController } from './management/connections/connections.controller';
+import { ChangeLogStreamHandler } from './management/log-streams/log-stream.handler';
+import { LogStreamsController } from './management/log-streams/log-streams.controller';
 import {
   ChangeResourceServerHandler,
   ResourceServersController,
@@ -75,6 +80,7 @@ export class RegistryModule {
         TenantsController,
         DiscoveryController,
         LogsController,
+        LogStreamsController,
       ],
       providers: [
         { provide: RegistrySettings, useValue: settings },
@@ -89,6 +95,8 @@ export class RegistryModule {
         { provide: ResourceServersReader, useValue: new ResourceServersReader(db) },
         { provide: TenantsReader, useValue: new TenantsReader(db) },
         { provide: LogsReader, useValue: logsReader },
+        { provide: LogStreamsReader, useValue: new LogStreamsReader(db, sinkSecretsOpener(deps.secrets.box)) },
+        { provide: LogStreamHealthReader, useValue: new LogStreamHealthReader(db) },
         { provide: LogWriter, useValue: logWriter },
         { provide: LogsFreshness, useValue: new LogsFreshness(logWriter, deps.logsFreshness) },
         {
@@ -168,6 +176,7 @@ export class RegistryModule {
         ...ConnectionCommandHandlers,
         ChangeResourceServerHandler,
         ChangeClientGrantHandler,
+        ChangeLogStreamHandler,
       ],
     };
   }

@@ -5,6 +5,7 @@ import type { Projection } from './projection';
 import { resourceServersProjection } from './resource-servers/resource-servers.projection';
 import { tenantsProjection } from './tenants/tenants.projection';
 import { logsProjection } from './logs/logs.projection';
+import { logStreamsProjection } from './log-streams/log-streams.projection';
 
 export * from './projection';
 export * from './paging';
@@ -23,6 +24,10 @@ export * from './resource-servers/resource-servers.projection';
 export * from './resource-servers/resource-servers.reader';
 export * from './client-grants/client-grants.projection';
 export * from './client-grants/client-grants.reader';
+export * from './log-streams/log-streams.projection';
+export * from './log-streams/log-streams.reader';
+export * from './log-streams/log-stream-secrets';
+export * from './log-streams/log-stream-health';
 
 /** The registry's read models; they share one runner and one checkpoint (`registry`). */
 export const registryProjections: readonly Projection[] = [
@@ -31,6 +36,7 @@ export const registryProjections: readonly Projection[] = [
   connectionsProjection,
   resourceServersProjection,
   clientGrantsProjection,
+  logStreamsProjection,
 ];
 export * from './logs/logs.projection';
 export * from './logs/logs.reader';

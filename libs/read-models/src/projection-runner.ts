@@ -1,4 +1,4 @@
-import type { EventStore, EventSubscription, RecordedEvent } from '@roster/event-store';
+import { batchesOf, type EventStore, type EventSubscription } from '@roster/event-store';
 import type { SqlDatabase } from '@roster/sql';
 import { ProjectionSet } from './apply-batch';
 import { REGISTRY_CHECKPOINT, prepareCheckpoint, readCheckpoint } from './checkpoints';
@@ -126,25 +126,8 @@ export class ProjectionRunner {
     const subscription = this.store.subscribeToAll({ after: this.committed, filter: this.set.filter });
     this.subscription = subscription;
     if (this.stopped) await subscription.close();
-    const events = subscription[Symbol.asyncIterator]();
-    let pending: Promise<IteratorResult<RecordedEvent>> | undefined;
     try {
-      for (;;) {
-        const first = await (pending ?? events.next());
-        pending = undefined;
-        if (first.done) return;
-        const batch = [first.value];
-        const lingered = this.lingerMs > 0 ? notReadyAfter(this.lingerMs) : undefined;
-        while (batch.length < this.maxBatchSize) {
-          pending = events.next();
-          // A rejection is handled when the promise is awaited in the next round; keep Node from reporting it early.
-          pending.catch(() => undefined);
-          const next = await Promise.race([pending, lingered ?? notReadyAfter(0)]);
-          if (next === NOT_READY) break;
-          pending = undefined;
-          if (next.done) break;
-          batch.push(next.value);
-        }
+      for await (const batch of batchesOf(subscription, { maxBatchSize: this.maxBatchSize, lingerMs: this.lingerMs })) {
         this.advance(await this.set.applyBatch(this.db, batch, this.committed));
         onBatchCommitted();
       }
@@ -181,14 +164,3 @@ const notify = <T>(listeners: Iterable<(value: T) => void>, value: T): void => {
     }
   }
 };
-
-const NOT_READY = Symbol('not ready');
-
-/**
- * Resolves after the current I/O turn, or after `ms` when positive: whatever the subscription has buffered (or
- * receives meanwhile) resolves before it.
- */
-const notReadyAfter = (ms: number): Promise<typeof NOT_READY> =>
-  new Promise((resolve) =>
-    ms > 0 ? setTimeout(() => resolve(NOT_READY), ms).unref() : setImmediate(() => resolve(NOT_READY)),
-  );

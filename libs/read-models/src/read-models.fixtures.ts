@@ -12,13 +12,20 @@ import type {
   ClientSettings,
   ConnectionEvent,
   DomainEvent,
+  LogStreamEvent,
   ResourceServerEvent,
   TenantEvent,
   TenantSettings,
 } from '@roster/registry-domain';
 import { defaultClientSettings } from '@roster/registry-domain';
 
-type RegistryEvent = TenantEvent | ApplicationEvent | ConnectionEvent | ResourceServerEvent | ClientGrantEvent;
+type RegistryEvent =
+  | TenantEvent
+  | ApplicationEvent
+  | ConnectionEvent
+  | ResourceServerEvent
+  | ClientGrantEvent
+  | LogStreamEvent;
 
 /** Deterministic event times: second `n` of 2025-01-01. */
 export const at = (n: number): string => new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString();
@@ -70,6 +77,11 @@ export const streamOf = (event: RegistryEvent): string => {
     case 'ClientGrantScopeChanged':
     case 'ClientGrantRemoved':
       return `client-grant-${d.tenant}:${d.client_grant_id}`;
+    case 'LogStreamCreated':
+    case 'LogStreamChanged':
+    case 'LogStreamResumed':
+    case 'LogStreamDeleted':
+      return `log-stream-${d.tenant}:${d.id}`;
   }
 };
 
@@ -77,6 +89,19 @@ const event = <E extends RegistryEvent>(type: E['type'], data: E['data']): E => 
 
 /** Event builders: the fields a test cares about, realistic defaults for the rest. */
 export const ev = {
+  logStreamCreated: (tenant: string, id: string, n = 0) =>
+    event<LogStreamEvent>('LogStreamCreated', {
+      tenant,
+      id,
+      at: at(n),
+      type: 'http',
+      name: `Stream ${id}`,
+      status: 'active',
+      filters: [{ type: 'category', name: 'auth.login.fail' }],
+      sink: { httpEndpoint: 'https://siem.acme.test/logs', httpContentFormat: 'JSONLINES' },
+      // Sealed elsewhere: the read model only stores it.
+      sealed_secrets: 'sealed-secrets-placeholder',
+    }),
   tenantCreated: (tenant: string, settings = tenantSettings()) =>
     event<TenantEvent>('TenantCreated', { tenant, at: at(0), settings }),
   tenantSettingsChanged: (tenant: string, changes: Partial<TenantSettings>) =>

@@ -23,6 +23,7 @@ const MGMT = 'https://acme.roster.test/api/v2/';
 
 const history = [
   ev.tenantCreated(T),
+  ev.logStreamCreated(T, 'lst_0123456789abcdef'),
   ev.tenantCreated('other'),
   ev.tenantSettingsChanged(T, { friendly_name: 'Acme Inc', support_url: 'https://help.acme.test' }),
   ev.signingKeyRotated(T, 'k1', null, 2),

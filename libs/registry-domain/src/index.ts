@@ -35,3 +35,8 @@ export * from './client-grant/client-grant.events';
 export * from './client-grant/client-grant.commands';
 export * from './client-grant/client-grant.rules';
 export * from './client-grant/client-grant.decider';
+
+export * from './log-stream/log-stream.events';
+export * from './log-stream/log-stream.commands';
+export * from './log-stream/log-stream.rules';
+export * from './log-stream/log-stream.decider';

@@ -10,3 +10,5 @@ export const resourceServerStream = (tenant: string, resourceServerId: string): 
   `resource-server-${tenant}:${resourceServerId}`;
 export const clientGrantStream = (tenant: string, clientGrantId: string): string =>
   `client-grant-${tenant}:${clientGrantId}`;
+/** `log-stream-` is not `logs-` (the log events' streams): prefix filters keep the two apart. */
+export const logStreamStream = (tenant: string, logStreamId: string): string => `log-stream-${tenant}:${logStreamId}`;

@@ -1,0 +1,55 @@
+import type { EventSubscription, RecordedEvent } from './event-store.port';
+
+const NOT_READY = Symbol('not ready');
+
+/**
+ * Resolves after the current I/O turn, or after `ms` when positive: whatever the subscription has buffered (or
+ * receives meanwhile) resolves before it.
+ */
+const notReadyAfter = (ms: number): Promise<typeof NOT_READY> =>
+  new Promise((resolve) =>
+    ms > 0 ? setTimeout(() => resolve(NOT_READY), ms).unref() : setImmediate(() => resolve(NOT_READY)),
+  );
+
+export interface BatchOptions {
+  /** Most events per batch. */
+  maxBatchSize: number;
+  /** How long a batch waits for more events once it has one (default 0: only what is ready in this turn). */
+  lingerMs?: number;
+}
+
+/**
+ * A subscription read in batches: each batch is the next event plus whatever follows it without waiting (or within
+ * `lingerMs`), up to `maxBatchSize`. Consumers that write in bulk (a transaction, a produce request) write one batch
+ * at a time; the subscription's back-pressure holds, as the next batch is read only when asked for.
+ */
+export async function* batchesOf(
+  subscription: EventSubscription,
+  { maxBatchSize, lingerMs = 0 }: BatchOptions,
+): AsyncGenerator<RecordedEvent[]> {
+  const events = subscription[Symbol.asyncIterator]();
+  let pending: Promise<IteratorResult<RecordedEvent>> | undefined;
+  for (;;) {
+    const first = await (pending ?? events.next());
+    pending = undefined;
+    if (first.done) return;
+    const batch = [first.value];
+    const lingered = lingerMs > 0 ? notReadyAfter(lingerMs) : undefined;
+    let done = false;
+    while (batch.length < maxBatchSize) {
+      pending = events.next();
+      // A rejection is handled when the promise is awaited in the next round; keep Node from reporting it early.
+      pending.catch(() => undefined);
+      const next = await Promise.race([pending, lingered ?? notReadyAfter(0)]);
+      if (next === NOT_READY) break;
+      pending = undefined;
+      if (next.done) {
+        done = true;
+        break;
+      }
+      batch.push(next.value);
+    }
+    yield batch;
+    if (done) return;
+  }
+}
