@@ -6,6 +6,7 @@
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/log-search.bench.js     PostgreSQL (default)
 //   BENCH_STORES=pglite BENCH_EVENTS=200000 node bench/log-search.bench.js                       embedded, smaller
+const { setTimeout } = require('node:timers');
 const { managementApi } = require('./lib/roster');
 const { storesToRun, withRoster } = require('./lib/stores');
 const { ingest } = require('./lib/log-ingestion');

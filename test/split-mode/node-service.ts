@@ -10,6 +10,7 @@ export const DIST = {
   registry: path.join(REPO_ROOT, 'dist/apps/registry/src/main.js'),
   projector: path.join(REPO_ROOT, 'dist/apps/projector/src/main.js'),
   rebuild: path.join(REPO_ROOT, 'dist/apps/projector/src/rebuild.js'),
+  logExporter: path.join(REPO_ROOT, 'dist/apps/log-exporter/src/main.js'),
 } as const;
 
 export interface ExitStatus {

@@ -1,5 +1,50 @@
-/* eslint-disable no-console -- a one-line answer to the operator */
-// The log-exporter (Kafka → Splunk / Sumo Logic / Loggly / HTTP log streams) is not built yet. Rather than idle and
-// look healthy, it says so and exits non-zero.
-console.error('log-exporter: not available in this version yet (log streams arrive with the log export pipeline)');
-process.exit(2);
+import 'reflect-metadata';
+import { Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { readRosterConfig } from '@roster/config';
+import { HealthModule, MetricsRegistry } from '@roster/observability';
+import { openStorage, runService } from '@roster/runtime';
+import { createSecretCrypto, parseSecretsKey } from '@roster/security';
+import { kafkaFor, startLogExport } from './log-export-host';
+
+@Module({})
+class LogExporterModule {}
+
+// Split mode: delivers each log stream from Kafka to its SIEM; serves health and metrics on PORT.
+void runService('log-exporter', async () => {
+  const config = readRosterConfig('log-exporter');
+  const logger = new Logger('log-exporter');
+  const storage = await openStorage(config, 4);
+  const secrets = createSecretCrypto(parseSecretsKey(config.secretsKey!));
+  const kafka = kafkaFor(config, 'roster-log-exporter');
+  const exporter = await startLogExport(config, storage, secrets, { kind: 'kafka', kafka });
+  const metrics = new MetricsRegistry();
+  const app = await NestFactory.create(
+    {
+      module: LogExporterModule,
+      imports: [
+        HealthModule.forRoot(metrics, [
+          { name: 'read_models', check: async () => void (await storage.readModels.query('SELECT 1')) },
+          {
+            name: 'kafka',
+            check: async () => {
+              const admin = kafka.admin();
+              await admin.connect();
+              await admin.disconnect();
+            },
+          },
+        ]),
+      ],
+    },
+    new FastifyAdapter(),
+    { logger: ['error', 'warn', 'log'] },
+  );
+  await app.listen(config.port, '0.0.0.0');
+  logger.log(`delivering log streams from Kafka (${config.kafkaBrokers.join(',')}); health on port ${config.port}`);
+  return async () => {
+    await app.close();
+    await exporter.stop();
+    await storage.close();
+  };
+});

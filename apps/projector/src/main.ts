@@ -13,6 +13,8 @@ import {
   registryProjections,
 } from '@roster/read-models';
 import { openStorage, runService } from '@roster/runtime';
+import { KafkaLogRelay } from '@roster/log-relay';
+import { kafkaFor } from '../../log-exporter/src/log-export-host';
 
 @Module({})
 class ProjectorModule {}
@@ -33,12 +35,23 @@ void runService('projector', async () => {
   await logsRunner.start();
   const retention = new LogRetentionJob(storage.readModels, reportTo(logger));
   retention.start();
+  // Log events go on to Kafka for the log-exporter (and any other consumer) when a broker is configured.
+  const relay =
+    config.kafkaBrokers.length > 0
+      ? new KafkaLogRelay(storage.eventStore, kafkaFor(config, 'roster-projector'), {
+          topic: config.kafkaLogTopic,
+          report: reportTo(logger),
+        })
+      : undefined;
+  if (!relay) logger.warn('KAFKA_BROKERS is not set: log events are not relayed to Kafka');
+  await relay?.start();
   const metrics = new MetricsRegistry();
   const checkpoint = metrics.gauge(
     'roster_projection_checkpoint',
     'Global position of the last event applied to the read models',
   );
   for (const r of [runner, logsRunner]) checkpoint.set({ checkpoint: r.checkpointName }, () => Number(r.position));
+  if (relay) checkpoint.set({ checkpoint: 'kafka-relay' }, () => Number(relay.position));
   const app = await NestFactory.create(
     {
       module: ProjectorModule,
@@ -62,6 +75,7 @@ void runService('projector', async () => {
   logger.log(`projecting into read models; health on port ${config.port}`);
   return async () => {
     await app.close();
+    await relay?.stop();
     await retention.stop();
     await runner.stop();
     await logsRunner.stop();

@@ -21,6 +21,8 @@ import { RegistryModule } from './registry.module';
 import { registerTokenRoute } from './oauth/token.route';
 import { TokenService } from './oauth/token.service';
 import { ManagementCallLog } from './logs/management-call-log';
+import { KafkaLogRelay } from '@roster/log-relay';
+import { kafkaFor, startLogExport } from '../../log-exporter/src/log-export-host';
 import { TokenExchangeLog } from './logs/token-exchange-log';
 
 /** Streams whose cached states the registry keeps; the change feed evicts them when another process writes. */
@@ -93,6 +95,18 @@ export const startRegistryHost = async (
   registerTokenRoute(fastify, app.get(TokenService), app.get(TokenExchangeLog));
   await app.init();
   await app.get(BootstrapService).ensureBootstrapped();
+  // All-in-one also delivers the log streams, from the event store's own log (and relays to Kafka when one is set).
+  const exporter = options.runProjections
+    ? await startLogExport(config, storage, secrets, { kind: 'event-store' })
+    : undefined;
+  const relay =
+    options.runProjections && config.kafkaBrokers.length > 0
+      ? new KafkaLogRelay(storage.eventStore, kafkaFor(config, 'roster-relay'), {
+          topic: config.kafkaLogTopic,
+          report: reportTo(logger),
+        })
+      : undefined;
+  await relay?.start();
   await app.listen(config.port, '0.0.0.0');
   logger.log(`listening on ${config.publicUrl} (event store: ${config.eventStore}, port ${config.port})`);
 
@@ -100,6 +114,8 @@ export const startRegistryHost = async (
     storage,
     stop: async () => {
       await app.close();
+      await exporter?.stop();
+      await relay?.stop();
       await feed?.stop();
       await retention?.stop();
       await freshness.close();

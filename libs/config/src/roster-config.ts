@@ -16,6 +16,12 @@ export interface RosterConfig {
   databaseUrl?: string;
   eventStoreUrl?: string;
   kafkaBrokers: string[];
+  /** Kafka topic of log events (one per deployment when several share a broker). */
+  kafkaLogTopic: string;
+  /** Longest pause between two delivery attempts of a failing log stream (exponential backoff with jitter). */
+  logStreamMaxRetryDelaySeconds: number;
+  /** A log stream failing continuously this long is suspended (Auth0: 7 days). */
+  logStreamSuspendAfterSeconds: number;
   /** base64 of 32 bytes; undefined in all-in-one mode means "generate into DATA_DIR". */
   secretsKey?: string;
   bootstrapClientId?: string;
@@ -59,6 +65,9 @@ export const readRosterConfig = (mode: RunMode, env: Env = process.env): RosterC
     if (!databaseUrl) throw new ConfigError(`the ${mode} service keeps read models in PostgreSQL: set DATABASE_URL`);
     requireString(env, 'SECRETS_KEY', 'split mode needs a shared key; generate one with: openssl rand -base64 32');
   }
+  if (mode === 'log-exporter' && kafkaBrokers.length === 0) {
+    throw new ConfigError('the log-exporter reads log events from Kafka: set KAFKA_BROKERS, e.g. 127.0.0.1:19092');
+  }
   const bootstrapClientId = readString(env, 'BOOTSTRAP_CLIENT_ID');
   const bootstrapClientSecret = readString(env, 'BOOTSTRAP_CLIENT_SECRET');
   if ((bootstrapClientId === undefined) !== (bootstrapClientSecret === undefined)) {
@@ -91,7 +100,20 @@ export const readRosterConfig = (mode: RunMode, env: Env = process.env): RosterC
     secretRotationGraceSeconds: readInt(env, 'SECRET_ROTATION_GRACE_SECONDS', 0, 0, MAX_GRACE_SECONDS),
     bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
     managementRateLimitPerSecond: readInt(env, 'MANAGEMENT_RATE_LIMIT', 1000, 1, 1000000),
+    kafkaLogTopic: readKafkaTopic(env, 'KAFKA_LOG_TOPIC', 'roster.log-events.v1'),
+    logStreamMaxRetryDelaySeconds: readInt(env, 'LOG_STREAM_MAX_RETRY_DELAY_SECONDS', 60, 1, 3600),
+    // Auth0 pauses a stream unreachable for 7 consecutive days.
+    logStreamSuspendAfterSeconds: readInt(env, 'LOG_STREAM_SUSPEND_AFTER_SECONDS', 7 * 86400, 60, 365 * 86400),
   };
+};
+
+/** Kafka topic names: letters, digits, `.`, `_`, `-`, at most 249 characters. */
+const readKafkaTopic = (env: Env, name: string, fallback: string): string => {
+  const topic = readString(env, name) ?? fallback;
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) {
+    throw new ConfigError(`${name} must be a Kafka topic name (letters, digits, ".", "_", "-"), got "${topic}"`);
+  }
+  return topic;
 };
 
 export const tenantBaseUrl = (config: Pick<RosterConfig, 'publicUrl'>, tenant: string): string =>

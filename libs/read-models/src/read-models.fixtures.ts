@@ -20,12 +20,7 @@ import type {
 import { defaultClientSettings } from '@roster/registry-domain';
 
 type RegistryEvent =
-  | TenantEvent
-  | ApplicationEvent
-  | ConnectionEvent
-  | ResourceServerEvent
-  | ClientGrantEvent
-  | LogStreamEvent;
+  TenantEvent | ApplicationEvent | ConnectionEvent | ResourceServerEvent | ClientGrantEvent | LogStreamEvent;
 
 /** Deterministic event times: second `n` of 2025-01-01. */
 export const at = (n: number): string => new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString();

@@ -1,4 +1,4 @@
-import type { SqlQueryable } from '@roster/sql';
+import type { SqlDatabase, SqlQueryable } from '@roster/sql';
 import { LOGS_TABLE } from '../logs/logs.projection';
 import { toIso } from '../projection';
 
@@ -15,7 +15,8 @@ export const MAX_HEALTH_ERRORS = 10;
 export const MAX_COUNTED_LAG = 100_000;
 export const MAX_DEAD_LETTERS_LISTED = 100;
 
-const HEALTH_DDL = [
+/** The agreed definitions: the exporter (`@roster/log-export`) creates these tables with the same statements. */
+export const LOG_STREAM_HEALTH_DDL: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS ${LOG_STREAM_HEALTH_TABLE} (
      stream_id text PRIMARY KEY,
      tenant text NOT NULL,
@@ -23,21 +24,36 @@ const HEALTH_DDL = [
      last_delivery_at timestamptz,
      last_position bigint,
      failing_since timestamptz,
-     suspended_revision integer,
-     errors jsonb NOT NULL DEFAULT '[]'::jsonb,
+     suspended_revision int,
+     errors jsonb NOT NULL DEFAULT '[]',
      updated_at timestamptz NOT NULL DEFAULT now())`,
   `CREATE TABLE IF NOT EXISTS ${LOG_STREAM_DEAD_LETTERS_TABLE} (
-     stream_id text NOT NULL,
-     log_id text NOT NULL,
+     stream_id text,
+     log_id text,
      tenant text NOT NULL,
      reason text NOT NULL,
      event jsonb NOT NULL,
-     at timestamptz NOT NULL)`,
+     at timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (stream_id, log_id))`,
   `CREATE INDEX IF NOT EXISTS ${LOG_STREAM_DEAD_LETTERS_TABLE}_stream ON ${LOG_STREAM_DEAD_LETTERS_TABLE} (stream_id, at)`,
 ];
 
+/** Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog: creators take turns on this lock. */
+export const LOG_STREAM_SCHEMA_LOCK = 'roster.log_export.schema';
+
+/** Creates the tables when given a database (in a transaction, taking turns on the lock), or tries twice on a bare queryable. */
 export const ensureLogStreamHealthSchema = async (db: SqlQueryable): Promise<void> => {
-  for (const statement of HEALTH_DDL) await db.query(statement);
+  const create = async (q: SqlQueryable) => {
+    for (const statement of LOG_STREAM_HEALTH_DDL) await q.query(statement);
+  };
+  if ('transaction' in db && typeof db.transaction === 'function') {
+    await (db as SqlDatabase).transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [LOG_STREAM_SCHEMA_LOCK]);
+      await create(tx);
+    });
+    return;
+  }
+  await create(db).catch(() => create(db));
 };
 
 export interface HealthError {

@@ -1,0 +1,67 @@
+import type { RecordedEvent } from '@roster/event-store';
+import { readyBatches } from './event-store-log-source';
+
+const recorded = (position: number): RecordedEvent => ({
+  id: `e${position}`,
+  streamId: 'logs-acme:x',
+  type: 'LogEventRecorded',
+  data: {},
+  metadata: {},
+  revision: 0n,
+  position: BigInt(position),
+  recordedAt: new Date(0),
+});
+
+/** An iterator whose events arrive when `push`ed, as a live subscription's do. */
+const live = () => {
+  const queue: RecordedEvent[] = [];
+  const waiting: ((result: IteratorResult<RecordedEvent>) => void)[] = [];
+  let ended = false;
+  return {
+    push(...positions: number[]) {
+      for (const p of positions) {
+        const resolve = waiting.shift();
+        if (resolve) resolve({ value: recorded(p), done: false });
+        else queue.push(recorded(p));
+      }
+    },
+    end() {
+      ended = true;
+      for (const resolve of waiting.splice(0)) resolve({ value: undefined, done: true });
+    },
+    iterator: {
+      next: (): Promise<IteratorResult<RecordedEvent>> => {
+        const value = queue.shift();
+        if (value) return Promise.resolve({ value, done: false });
+        if (ended) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => waiting.push(resolve));
+      },
+    } as AsyncIterator<RecordedEvent>,
+  };
+};
+
+const positions = (batch: RecordedEvent[]): number[] => batch.map((e) => Number(e.position));
+
+describe('ready batches', () => {
+  it('hand out what is ready, up to the maximum, waiting only for the first event', async () => {
+    const source = live();
+    const batches = readyBatches(source.iterator, 3);
+    source.push(1, 2, 3, 4, 5);
+    expect(positions((await batches.next()).value as RecordedEvent[])).toEqual([1, 2, 3]);
+    expect(positions((await batches.next()).value as RecordedEvent[])).toEqual([4, 5]);
+    const third = batches.next();
+    setTimeout(() => source.push(6), 5);
+    expect(positions((await third).value as RecordedEvent[])).toEqual([6]);
+    source.end();
+    expect((await batches.next()).done).toBe(true);
+  });
+
+  it('hand out the last events before an end', async () => {
+    const source = live();
+    source.push(1, 2);
+    source.end();
+    const all: number[][] = [];
+    for await (const batch of readyBatches(source.iterator, 10)) all.push(positions(batch));
+    expect(all).toEqual([[1, 2]]);
+  });
+});

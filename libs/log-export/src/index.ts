@@ -1,0 +1,11 @@
+export * from './log-stream-definition';
+export * from './kafka-topic';
+export * from './log-source';
+export * from './stream-scope';
+export * from './log-export.schema';
+export * from './log-stream-health';
+export * from './kafka-log-source';
+export * from './event-store-log-source';
+export * from './log-stream-worker';
+export * from './log-exporter';
+export type { MetricHook } from './support';

@@ -1,0 +1,221 @@
+import type { EachBatchPayload, Kafka, RetryOptions } from 'kafkajs';
+import { RosterError } from '@roster/errors';
+import { decodeLogEventMessage, LOG_EVENTS_TOPIC, tenantOfMessage } from './kafka-topic';
+import type { LogSource, SourceBatchHandler, SourcedLogEvent } from './log-source';
+import { pause, retryDelay, safely, whenAborted } from './support';
+
+/**
+ * Split mode: a stream's tenant's log events from the log events topic, through a consumer group of its own
+ * (`roster.log-stream.<stream id>`), so each stream has its own committed position and pace, and a failing SIEM holds
+ * back only its stream.
+ *
+ * Commit after processing: `autoCommit` is off; an offset is resolved and committed only once the handler resolved for
+ * the events before it. Other tenants' messages are skipped unparsed, and their offsets committed with ours. While
+ * the handler runs (a SIEM down can hold it for days), the consumer heartbeats so the group keeps it. Memory stays
+ * bounded: one fetch of at most `maxBytes`, and kafkajs fetches again only once the batch is handled.
+ *
+ * Failures: kafkajs retries a failed fetch, commit or batch (the handler threw: the batch is fetched again from the
+ * last resolved offset, which is the committed one), then crashes and restarts the consumer; after a crash kafkajs
+ * does not restart from (e.g. no group coordinator yet after a broker restart), the source starts a new consumer
+ * after a pause. Either way it resumes from the committed offsets, so `run` only ends when its signal aborts.
+ */
+
+export const LOG_STREAM_GROUP_PREFIX = 'roster.log-stream.';
+
+/** The consumer group of a log stream. */
+export const logStreamGroupId = (streamId: string): string => `${LOG_STREAM_GROUP_PREFIX}${streamId}`;
+
+export interface InvalidLogEventMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Why it does not follow the topic contract (no event content). */
+  reason: string;
+}
+
+export interface KafkaLogSourceOptions {
+  kafka: Kafka;
+  streamId: string;
+  tenant: string;
+  /** Default `roster.log-events.v1`. */
+  topic?: string;
+  /** Bytes per fetch, and per partition in it. Default 1 MiB. */
+  maxBytes?: number;
+  /** How long the broker may hold a fetch when there is nothing new. Default 500 ms. */
+  maxWaitTimeInMs?: number;
+  /** Most events per handler call (a fetch can carry more; they are handled and committed in turn). Default 1000. */
+  maxBatchEvents?: number;
+  /** Default 30,000 ms. */
+  sessionTimeout?: number;
+  /** Default 3,000 ms. */
+  heartbeatInterval?: number;
+  /** kafkajs retries before a crash and restart; `restartOnFailure` is the source's own. */
+  retry?: Omit<RetryOptions, 'restartOnFailure'>;
+  /**
+   * A message of the stream's tenant that does not follow the topic contract. It cannot be delivered: it is skipped
+   * (its offset committed with the next ones), so say it loudly.
+   */
+  onInvalidMessage?: (problem: InvalidLogEventMessage) => void;
+  /**
+   * A consumer that crashed for good is replaced after this pause, doubled per consecutive failure up to
+   * `maxRestartDelayMs`. Default 1,000 ms.
+   */
+  restartDelayMs?: number;
+  /** Default 30,000 ms. */
+  maxRestartDelayMs?: number;
+  /** Each failure the source recovers from (broker gone, handler failing repeatedly, ...). */
+  onError?: (error: unknown) => void;
+}
+
+type Positioned = SourcedLogEvent & { offset: string };
+
+export class KafkaLogSource implements LogSource {
+  readonly groupId: string;
+  private readonly topic: string;
+
+  constructor(private readonly options: KafkaLogSourceOptions) {
+    this.groupId = logStreamGroupId(options.streamId);
+    this.topic = options.topic ?? LOG_EVENTS_TOPIC;
+  }
+
+  async run(handler: SourceBatchHandler, signal: AbortSignal): Promise<void> {
+    const { restartDelayMs = 1_000, maxRestartDelayMs = 30_000 } = this.options;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        await this.consume(handler, signal, () => (failures = 0));
+      } catch (error) {
+        if (signal.aborted) break;
+        failures++;
+        safely(this.options.onError, error);
+        await pause(retryDelay(failures, restartDelayMs, maxRestartDelayMs), signal);
+      }
+    }
+  }
+
+  /**
+   * One consumer, from connecting until `signal` aborts (resolves) or it crashed for good: kafkajs does not restart
+   * after an error it deems non-retriable, such as no group coordinator yet right after a broker restart (rejects).
+   */
+  private async consume(handler: SourceBatchHandler, signal: AbortSignal, onJoined: () => void): Promise<void> {
+    const { kafka, maxBytes = 1024 * 1024, maxWaitTimeInMs = 500 } = this.options;
+    const consumer = kafka.consumer({
+      groupId: this.groupId,
+      maxBytes,
+      maxBytesPerPartition: maxBytes,
+      maxWaitTimeInMs,
+      sessionTimeout: this.options.sessionTimeout ?? 30_000,
+      heartbeatInterval: this.options.heartbeatInterval ?? 3_000,
+      // The topic is the relay's to create: a typo in a name must not create an empty topic that looks healthy.
+      allowAutoTopicCreation: false,
+      retry: {
+        ...this.options.retry,
+        // Resolves at once: kafkajs sets its restart timer right after, and a stop must not race it.
+        restartOnFailure: async (error) => {
+          if (signal.aborted) return false;
+          safely(this.options.onError, error);
+          return true;
+        },
+      },
+    });
+    let fail: (error: Error) => void = () => undefined;
+    const crashed = new Promise<never>((_, reject) => (fail = reject));
+    crashed.catch(() => undefined);
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) fail(payload.error);
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => onJoined());
+    const started = (async () => {
+      await consumer.connect();
+      // fromBeginning applies to a new group only: the worker skips what precedes the stream.
+      await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
+      // Resolves once the member joined the group; batches then come through eachBatch.
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => this.eachBatch(payload, handler, signal),
+      });
+    })();
+    started.catch(() => undefined);
+    const stop = whenAborted(signal);
+    try {
+      // A stop must not wait for a broker that does not answer (connecting and joining retry for a long while).
+      await Promise.race([started.then(() => crashed), stop.aborted]);
+    } finally {
+      stop.dispose();
+      await consumer.disconnect().catch(() => undefined);
+      // Cut short by the disconnect; once it settled, nothing of it can reconnect behind our back.
+      await started.catch(() => undefined);
+      await consumer.disconnect().catch(() => undefined);
+    }
+  }
+
+  private async eachBatch(payload: EachBatchPayload, handler: SourceBatchHandler, signal: AbortSignal): Promise<void> {
+    const { batch, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const { topic, partition } = batch;
+    const stopping = (): boolean => signal.aborted || !isRunning() || isStale();
+    const commit = async (offset: string): Promise<void> => {
+      resolveOffset(offset);
+      const next = (BigInt(offset) + 1n).toString();
+      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+    };
+    if (stopping()) return;
+
+    const events = this.eventsOf(batch.messages, topic, partition);
+    const max = Math.max(1, this.options.maxBatchEvents ?? 1000);
+    let committed: string | undefined;
+    for (let start = 0; start < events.length; start += max) {
+      if (stopping()) return;
+      const chunk = events.slice(start, start + max);
+      try {
+        await this.withHeartbeats(
+          payload,
+          handler({ events: chunk.map(({ position, event }) => ({ position, event })) }),
+        );
+      } catch (error) {
+        // Stopping: leave the chunk uncommitted, it comes again on the next start.
+        if (signal.aborted) return;
+        throw new RosterError(
+          'unavailable',
+          'log_stream_batch_failed',
+          `Log stream ${this.options.streamId} failed to handle a batch; it is fetched again from the last committed offset`,
+          { cause: error, retriable: true },
+        );
+      }
+      // Handled, even if a stop came meanwhile: commit, so a restart does not send it again.
+      committed = chunk[chunk.length - 1].offset;
+      await commit(committed);
+    }
+    // Other tenants' messages after our last event (or a batch without ours) move the position too.
+    if (!stopping() && batch.messages.length > 0 && committed !== batch.lastOffset()) await commit(batch.lastOffset());
+  }
+
+  /** The stream's tenant's events of a fetch, in offset order; other tenants' messages are not parsed. */
+  private eventsOf(messages: EachBatchPayload['batch']['messages'], topic: string, partition: number): Positioned[] {
+    const events: Positioned[] = [];
+    for (const message of messages) {
+      if (tenantOfMessage(message) !== this.options.tenant) continue;
+      try {
+        const { position, event } = decodeLogEventMessage(message);
+        events.push({ position, event, offset: message.offset });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        safely(this.options.onInvalidMessage, { topic, partition, offset: message.offset, reason });
+      }
+    }
+    return events;
+  }
+
+  /** Waits for `work` while heartbeating, so a long delivery does not cost the group its member. */
+  private async withHeartbeats<T>(payload: EachBatchPayload, work: Promise<T>): Promise<T> {
+    const interval = this.options.heartbeatInterval ?? 3_000;
+    // A failed heartbeat (a rebalance, the broker away) is seen again by the commit that follows.
+    const timer = setInterval(() => void payload.heartbeat().catch(() => undefined), interval);
+    try {
+      return await work;
+    } finally {
+      clearInterval(timer);
+    }
+  }
+}

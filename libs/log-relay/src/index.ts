@@ -1,0 +1,2 @@
+export * from './kafka-log-relay';
+export * from './last-written';
