@@ -10,6 +10,7 @@ import {
   grantApi,
   jwtHeader,
   rawRequest,
+  expectNoChangeSince,
 } from './support-http';
 import { fetchJwks, managementClaims, signWithTenantKey } from './support-tokens';
 
@@ -282,7 +283,7 @@ describe('Management API scope enforcement', () => {
       const response = await readerApi.raw(method, route(ids), body);
       expectManagementError(response, 403, 'insufficient_scope');
       expect(response.body.message).toMatch(/^Insufficient scope, expected any of: /);
-      expect(await roster.storage.eventStore.headPosition()).toBe(before);
+      await expectNoChangeSince(roster, before);
     });
 
     it('still shows everything unchanged to the admin afterwards', async () => {

@@ -181,3 +181,12 @@ export const jwtPayload = (token: string): Record<string, unknown> =>
 
 export const jwtHeader = (token: string): Record<string, unknown> =>
   JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')) as Record<string, unknown>;
+
+/**
+ * "Changed nothing": since `before`, the event store holds log events only (every call, refused ones included, is
+ * logged as `sapi`/`fapi`), no event of any aggregate.
+ */
+export const expectNoChangeSince = async (roster: RosterInstance, before: bigint): Promise<void> => {
+  const since = await roster.storage.eventStore.readAll({ after: before, limit: 100_000 });
+  expect(since.filter((e) => !e.streamId.startsWith('logs-')).map((e) => `${e.type} ${e.streamId}`)).toEqual([]);
+};

@@ -5,3 +5,4 @@ export * from './redaction/redact-secrets';
 export * from './ingestion/ingested-log.rules';
 export * from './catalogue';
 export * from './search';
+export * from './redaction/json-safe';

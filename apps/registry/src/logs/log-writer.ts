@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import type { EventStore, EventToAppend } from '@roster/event-store';
-import { LOG_EVENT_RECORDED, logStream, type LogEventDraft, type LogEventRecorded } from '@roster/logs';
+import { LOG_EVENT_RECORDED, jsonSafe, logStream, type LogEventDraft, type LogEventRecorded } from '@roster/logs';
 
 /** Most log events written in one append. */
 const MAX_BATCH = 1000;
@@ -38,7 +38,11 @@ export class LogWriter {
 
   record(tenant: string, draft: LogEventDraft): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const event = { id: randomUUID(), type: LOG_EVENT_RECORDED, data: draft as unknown as Record<string, unknown> };
+      const event = {
+        id: randomUUID(),
+        type: LOG_EVENT_RECORDED,
+        data: jsonSafe(draft) as unknown as Record<string, unknown>,
+      };
       this.queue.push({ tenant, event, resolve, reject });
       void this.flush();
     });
