@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '@roster/event-store';
+import { batchesOf, type EventStore } from '@roster/event-store';
 import { LOG_EVENT_RECORDED, logStreamPrefix } from '@roster/logs';
 import { logEventOf } from '@roster/read-models';
 import type { SqlDatabase, SqlQueryable } from '@roster/sql';
@@ -93,7 +93,7 @@ export class EventStoreLogSource implements LogSource {
     const close = (): void => void subscription.close().catch(() => undefined);
     signal.addEventListener('abort', close, { once: true });
     try {
-      for await (const records of readyBatches(subscription[Symbol.asyncIterator](), maxBatchEvents)) {
+      for await (const records of batchesOf(subscription, { maxBatchSize: maxBatchEvents })) {
         if (signal.aborted) return;
         await handler({ events: records.map((record) => ({ position: record.position, event: logEventOf(record) })) });
         // Delivered, even if a stop came meanwhile: commit, so a restart does not send it again.
@@ -105,44 +105,5 @@ export class EventStoreLogSource implements LogSource {
       signal.removeEventListener('abort', close);
       await subscription.close().catch(() => undefined);
     }
-  }
-}
-
-const NOT_READY = Symbol('not ready');
-
-/** Resolves after the current I/O turn: whatever the subscription has buffered resolves before it. */
-const notReady = (): Promise<typeof NOT_READY> => new Promise((resolve) => setImmediate(() => resolve(NOT_READY)));
-
-/**
- * Groups an event iterator into batches of what is ready: waits for one event, then takes the ones available without
- * waiting, up to `max`. The read after a batch is started before the batch is handed out (the subscription holds at
- * most one page meanwhile) and awaited when the next batch is asked for.
- */
-export async function* readyBatches(
-  events: AsyncIterator<RecordedEvent>,
-  max: number,
-): AsyncGenerator<RecordedEvent[]> {
-  let pending: Promise<IteratorResult<RecordedEvent>> | undefined;
-  for (;;) {
-    const first = await (pending ?? events.next());
-    pending = undefined;
-    if (first.done) return;
-    const batch = [first.value];
-    let ended = false;
-    while (batch.length < max) {
-      pending = events.next();
-      // A rejection is handled when the promise is awaited for the next batch; keep Node from reporting it early.
-      pending.catch(() => undefined);
-      const next = await Promise.race([pending, notReady()]);
-      if (next === NOT_READY) break;
-      pending = undefined;
-      if (next.done) {
-        ended = true;
-        break;
-      }
-      batch.push(next.value);
-    }
-    yield batch;
-    if (ended) return;
   }
 }

@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '@roster/event-store';
-import { readyBatches } from './event-store-log-source';
+import type { RecordedEvent } from './event-store.port';
+import { batchesOf } from './subscription-batches';
 
 const recorded = (position: number): RecordedEvent => ({
   id: `e${position}`,
@@ -12,7 +12,7 @@ const recorded = (position: number): RecordedEvent => ({
   recordedAt: new Date(0),
 });
 
-/** An iterator whose events arrive when `push`ed, as a live subscription's do. */
+/** A subscription whose events arrive when `push`ed, as a live one's do. */
 const live = () => {
   const queue: RecordedEvent[] = [];
   const waiting: ((result: IteratorResult<RecordedEvent>) => void)[] = [];
@@ -29,23 +29,27 @@ const live = () => {
       ended = true;
       for (const resolve of waiting.splice(0)) resolve({ value: undefined, done: true });
     },
-    iterator: {
-      next: (): Promise<IteratorResult<RecordedEvent>> => {
-        const value = queue.shift();
-        if (value) return Promise.resolve({ value, done: false });
-        if (ended) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => waiting.push(resolve));
-      },
-    } as AsyncIterator<RecordedEvent>,
+    subscription: {
+      [Symbol.asyncIterator]: () =>
+        ({
+          next: (): Promise<IteratorResult<RecordedEvent>> => {
+            const value = queue.shift();
+            if (value) return Promise.resolve({ value, done: false });
+            if (ended) return Promise.resolve({ value: undefined, done: true });
+            return new Promise((resolve) => waiting.push(resolve));
+          },
+        }) as AsyncIterator<RecordedEvent>,
+      close: async () => undefined,
+    },
   };
 };
 
 const positions = (batch: RecordedEvent[]): number[] => batch.map((e) => Number(e.position));
 
-describe('ready batches', () => {
+describe('batchesOf', () => {
   it('hand out what is ready, up to the maximum, waiting only for the first event', async () => {
     const source = live();
-    const batches = readyBatches(source.iterator, 3);
+    const batches = batchesOf(source.subscription, { maxBatchSize: 3 });
     source.push(1, 2, 3, 4, 5);
     expect(positions((await batches.next()).value as RecordedEvent[])).toEqual([1, 2, 3]);
     expect(positions((await batches.next()).value as RecordedEvent[])).toEqual([4, 5]);
@@ -61,7 +65,7 @@ describe('ready batches', () => {
     source.push(1, 2);
     source.end();
     const all: number[][] = [];
-    for await (const batch of readyBatches(source.iterator, 10)) all.push(positions(batch));
+    for await (const batch of batchesOf(source.subscription, { maxBatchSize: 10 })) all.push(positions(batch));
     expect(all).toEqual([[1, 2]]);
   });
 });
