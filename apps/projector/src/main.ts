@@ -4,14 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { readRosterConfig } from '@roster/config';
 import { HealthModule, MetricsRegistry, reportTo } from '@roster/observability';
-import {
-  LOGS_CHECKPOINT,
-  LOGS_LINGER_MS,
-  LogRetentionJob,
-  ProjectionRunner,
-  logProjections,
-  registryProjections,
-} from '@roster/read-models';
+import { logsProjectionRunner, LogRetentionJob, ProjectionRunner, registryProjections } from '@roster/read-models';
 import { openStorage, runService } from '@roster/runtime';
 import { KafkaLogRelay } from '@roster/log-relay';
 import { kafkaFor } from '../../log-exporter/src/log-export-host';
@@ -25,12 +18,7 @@ void runService('projector', async () => {
   const logger = new Logger('projector');
   const storage = await openStorage(config, 4);
   const runner = new ProjectionRunner(storage.readModels, storage.eventStore, registryProjections);
-  // Log events have their own runner and checkpoint, so a flood of them never delays the registry's read models.
-  const logsRunner = new ProjectionRunner(storage.readModels, storage.eventStore, logProjections, {
-    checkpoint: LOGS_CHECKPOINT,
-    maxBatchSize: 1000,
-    lingerMs: LOGS_LINGER_MS,
-  });
+  const logsRunner = logsProjectionRunner(storage.readModels, storage.eventStore);
   await runner.start();
   await logsRunner.start();
   const retention = new LogRetentionJob(storage.readModels, reportTo(logger));

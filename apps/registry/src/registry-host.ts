@@ -4,11 +4,10 @@ import type { RosterConfig } from '@roster/config';
 import { HealthModule, MetricsRegistry, reportTo } from '@roster/observability';
 import {
   LOGS_CHECKPOINT,
-  LOGS_LINGER_MS,
+  logsProjectionRunner,
   LogRetentionJob,
   ProjectionRunner,
   ReadModelFreshness,
-  logProjections,
   registryProjections,
 } from '@roster/read-models';
 import { Storage, loadOrCreateSecretsKey, openStorage } from '@roster/runtime';
@@ -58,14 +57,7 @@ export const startRegistryHost = async (
   const runner = options.runProjections
     ? new ProjectionRunner(storage.readModels, storage.eventStore, registryProjections)
     : undefined;
-  // Log events have their own runner: a flood of them never delays the registry's read-your-writes.
-  const logsRunner = options.runProjections
-    ? new ProjectionRunner(storage.readModels, storage.eventStore, logProjections, {
-        checkpoint: LOGS_CHECKPOINT,
-        maxBatchSize: 1000,
-        lingerMs: LOGS_LINGER_MS,
-      })
-    : undefined;
+  const logsRunner = options.runProjections ? logsProjectionRunner(storage.readModels, storage.eventStore) : undefined;
   await runner?.start();
   await logsRunner?.start();
   const freshness = new ReadModelFreshness(storage.readModels, { runner });

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { batchesOf, type EventStore, type EventSubscription, type RecordedEvent } from '@roster/event-store';
-import { LOG_EVENT_RECORDED, LOG_STREAMS } from '@roster/logs';
+import { LOG_EVENT_RECORDED, LOG_STREAMS, tenantOfLogStream } from '@roster/logs';
 import { LOG_EVENTS_TOPIC, encodeLogEventMessage } from '@roster/log-export';
 import { logEventOf } from '@roster/read-models';
 import { PartitionMark, readLastWritten } from './last-written';
@@ -19,9 +19,6 @@ export interface KafkaLogRelayOptions {
 /** A tenant's partition: all its log events go to one partition, so Kafka keeps them in order. */
 export const partitionOf = (tenant: string, partitions: number): number =>
   createHash('sha1').update(tenant).digest().readUInt32BE(0) % partitions;
-
-const tenantOf = (event: RecordedEvent): string =>
-  event.streamId.slice(LOG_STREAMS.length, event.streamId.indexOf(':'));
 
 /**
  * Relays log events from the event store's global log to Kafka, in log order, one partition per tenant (by hash).
@@ -131,7 +128,7 @@ export class KafkaLogRelay {
     const batchStart = batch[0].position;
     const messages: (Message & { partition: number })[] = [];
     for (const event of batch) {
-      const tenant = tenantOf(event);
+      const tenant = tenantOfLogStream(event.streamId);
       const partition = partitionOf(tenant, this.partitions);
       // Already in Kafka: written before a crash cut its batch short (later events are past every mark).
       if (event.position <= (written.get(partition) ?? -1n)) continue;

@@ -19,3 +19,7 @@ export const logStreamPrefix = (tenant: string): string => `logs-${tenant}:`;
 export const logStream = (tenant: string, eventId: string): string => `${logStreamPrefix(tenant)}${eventId}`;
 /** Prefix of all tenants' log streams. */
 export const LOG_STREAMS = 'logs-';
+
+/** The tenant a log stream (`logs-<tenant>:<id>`) belongs to. */
+export const tenantOfLogStream = (streamId: string): string =>
+  streamId.slice(LOG_STREAMS.length, streamId.indexOf(':'));

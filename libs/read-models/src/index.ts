@@ -4,7 +4,10 @@ import { connectionsProjection } from './connections/connections.projection';
 import type { Projection } from './projection';
 import { resourceServersProjection } from './resource-servers/resource-servers.projection';
 import { tenantsProjection } from './tenants/tenants.projection';
-import { logsProjection } from './logs/logs.projection';
+import { LOGS_CHECKPOINT, LOGS_LINGER_MS, logsProjection } from './logs/logs.projection';
+import { ProjectionRunner } from './projection-runner';
+import type { EventStore } from '@roster/event-store';
+import type { SqlDatabase } from '@roster/sql';
 import { logStreamsProjection } from './log-streams/log-streams.projection';
 
 export * from './projection';
@@ -44,3 +47,14 @@ export * from './logs/log-retention';
 
 /** The log read model; its own runner and checkpoint (`logs`). */
 export const logProjections: readonly Projection[] = [logsProjection];
+
+/**
+ * The runner of the log read model: its own checkpoint, so a flood of log events never delays the registry's
+ * read-your-writes, and large, lingering batches, as log events come by the thousand.
+ */
+export const logsProjectionRunner = (db: SqlDatabase, store: EventStore): ProjectionRunner =>
+  new ProjectionRunner(db, store, logProjections, {
+    checkpoint: LOGS_CHECKPOINT,
+    maxBatchSize: 1000,
+    lingerMs: LOGS_LINGER_MS,
+  });

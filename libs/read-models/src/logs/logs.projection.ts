@@ -1,5 +1,12 @@
 import type { RecordedEvent } from '@roster/event-store';
-import { LOG_EVENT_RECORDED, LOG_STREAMS, logIdOf, type LogEvent, type LogEventRecorded } from '@roster/logs';
+import {
+  LOG_EVENT_RECORDED,
+  LOG_STREAMS,
+  logIdOf,
+  tenantOfLogStream,
+  type LogEvent,
+  type LogEventRecorded,
+} from '@roster/logs';
 import type { SqlQueryable } from '@roster/sql';
 import type { Projection } from '../projection';
 
@@ -54,9 +61,6 @@ const LOGS_DDL = [
   ),
 ];
 
-const tenantOf = (event: RecordedEvent): string =>
-  event.streamId.slice(LOG_STREAMS.length, event.streamId.indexOf(':'));
-
 /** The stored log event: the recorded draft with its id, and without the ingestion key (internal). */
 export const logEventOf = (event: RecordedEvent): LogEvent => {
   const { ingest_id: _ingestId, ...draft } = event.data as LogEventRecorded['data'];
@@ -68,7 +72,7 @@ const rowOf = (event: RecordedEvent) => {
   const text = doc as unknown as Record<string, unknown>;
   return {
     position: event.position.toString(),
-    tenant: tenantOf(event),
+    tenant: tenantOfLogStream(event.streamId),
     log_id: doc.log_id,
     date: doc.date,
     ...Object.fromEntries(LOG_TEXT_COLUMNS.map((c) => [c, typeof text[c] === 'string' ? text[c] : null])),
