@@ -184,6 +184,11 @@ describeWithService('postgres', 'log exporter on PostgreSQL', () => {
       () => accepted().length >= 2,
       () => `2 events, got ${accepted().length}`,
     );
+    // The receiver answers before the source commits: wait for the commit of what was delivered.
+    await waitFor(
+      async () => (await readLogStreamCheckpoint(db, streams[0].id)) === first[first.length - 1],
+      () => 'the checkpoint of the delivered events',
+    );
     const checkpoint = await readLogStreamCheckpoint(db, streams[0].id);
 
     receiver.failFor(60_000);
