@@ -72,7 +72,9 @@ describe('log durability across SIGKILL', () => {
       }
     };
     const lanes = Array.from({ length: 16 }, (_, lane) => worker(lane));
-    await sleep(3000);
+    // Under load long enough to have answered a few hundred requests, however busy the machine (at most 30 s).
+    const deadline = Date.now() + 30_000;
+    while (acknowledged.length < 300 && Date.now() < deadline) await sleep(100);
     // Killed while the lanes are still sending: the last answers arrived microseconds ago.
     const killed = service.stop('SIGKILL');
     stop = true;
