@@ -160,6 +160,8 @@ export class LogStreamWorker {
     // Refused events are the SIEM's answer, not a failure to reach it: they are dead-lettered, the stream goes on.
     const unreachable = outcome.kind === 'retry';
     this.count(LOG_STREAM_METRICS.failedAttempts, 1, { kind: outcome.kind });
+    // Once suspending, the suspension is the stream's last word: an attempt still in flight records nothing after it.
+    if (this.suspending) return;
     this.writeHealth(() =>
       recordHealthError(this.db, this.definition.id, { at, message: outcome.reason, failing: unreachable }),
     );
