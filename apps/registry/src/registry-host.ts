@@ -23,9 +23,11 @@ import { ManagementCallLog } from './logs/management-call-log';
 import { KafkaLogRelay } from '@roster/log-relay';
 import { kafkaFor, startLogExport } from '../../log-exporter/src/log-export-host';
 import { TokenExchangeLog } from './logs/token-exchange-log';
+import { DynamicRegistration } from './registration/dynamic-registration';
+import { registerRegistrationRoutes } from './registration/registration.routes';
 
 /** Streams whose cached states the registry keeps; the change feed evicts them when another process writes. */
-const CACHED_STREAM_PREFIXES = ['tenant-', 'application-', 'client-grant-', 'resource-server-'];
+const CACHED_STREAM_PREFIXES = ['tenant-', 'application-', 'client-grant-', 'resource-server-', 'initial-access-tokens-'];
 
 @Module({})
 class RegistryHostModule {
@@ -85,6 +87,7 @@ export const startRegistryHost = async (
   const fastify = app.getHttpAdapter().getInstance();
   app.get(ManagementCallLog).attach(fastify);
   registerTokenRoute(fastify, app.get(TokenService), app.get(TokenExchangeLog));
+  registerRegistrationRoutes(fastify, app.get(DynamicRegistration));
   await app.init();
   await app.get(BootstrapService).ensureBootstrapped();
   // All-in-one also delivers the log streams, from the event store's own log (and relays to Kafka when one is set).

@@ -47,6 +47,8 @@ import { LogsController } from './logs/logs.controller';
 import { LogsFreshness } from './logs/logs-freshness';
 import { ManagementCallLog } from './logs/management-call-log';
 import { TokenExchangeLog } from './logs/token-exchange-log';
+import { InitialAccessTokensController } from './management/initial-access-tokens/initial-access-tokens.controller';
+import { DynamicRegistration, RegistrationLimits } from './registration/dynamic-registration';
 import { TenantKeys } from './tenancy/tenant-keys';
 
 /** What the registry needs from the process that hosts it (all-in-one or the registry service alone). */
@@ -81,6 +83,7 @@ export class RegistryModule {
         DiscoveryController,
         LogsController,
         LogStreamsController,
+        InitialAccessTokensController,
       ],
       providers: [
         { provide: RegistrySettings, useValue: settings },
@@ -132,6 +135,21 @@ export class RegistryModule {
           }),
         },
         { provide: ClientAuthLimiters, useValue: new ClientAuthLimiters() },
+        {
+          provide: DynamicRegistration,
+          useFactory: (write: WriteModel, lookups: RegistryLookups, hasher: SecretHasher, clock: Clock) =>
+            new DynamicRegistration(
+              write,
+              lookups,
+              hasher,
+              new ClientsReader(db),
+              new ConnectionsReader(db),
+              new RegistrationLimits(settings),
+              settings,
+              clock,
+            ),
+          inject: [WriteModel, RegistryLookups, SecretHasher, Clock],
+        },
         {
           provide: TokenService,
           useFactory: (

@@ -34,6 +34,12 @@ export interface RosterConfig {
   bodyLimitBytes: number;
   /** Management API rate limit per tenant: requests per second, with a burst of the same size. */
   managementRateLimitPerSecond: number;
+  /** Open Dynamic Client Registration per tenant: registrations per second, burst the same (Auth0: 5). */
+  registrationRateLimitPerSecond: number;
+  /** Open Dynamic Client Registration per source address: registrations per minute, burst a sixth of it. */
+  registrationIpRateLimitPerMinute: number;
+  /** Dynamically registered applications a tenant may hold at once. */
+  registrationMaxClients: number;
 }
 
 const MAX_GRACE_SECONDS = 7 * 24 * 3600;
@@ -100,6 +106,9 @@ export const readRosterConfig = (mode: RunMode, env: Env = process.env): RosterC
     secretRotationGraceSeconds: readInt(env, 'SECRET_ROTATION_GRACE_SECONDS', 0, 0, MAX_GRACE_SECONDS),
     bodyLimitBytes: readInt(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 16 * 1024 * 1024),
     managementRateLimitPerSecond: readInt(env, 'MANAGEMENT_RATE_LIMIT', 1000, 1, 1000000),
+    registrationRateLimitPerSecond: readInt(env, 'DCR_RATE_LIMIT', 5, 1, 1000000),
+    registrationIpRateLimitPerMinute: readInt(env, 'DCR_IP_RATE_LIMIT', 60, 1, 100000000),
+    registrationMaxClients: readInt(env, 'DCR_MAX_CLIENTS', 1000, 1, 10000000),
     kafkaLogTopic: readKafkaTopic(env, 'KAFKA_LOG_TOPIC', 'roster.log-events.v1'),
     logStreamMaxRetryDelaySeconds: readInt(env, 'LOG_STREAM_MAX_RETRY_DELAY_SECONDS', 60, 1, 3600),
     // Auth0 pauses a stream unreachable for 7 consecutive days.

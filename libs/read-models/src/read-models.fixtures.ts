@@ -58,6 +58,7 @@ export const streamOf = (event: RegistryEvent): string => {
     case 'ApplicationSettingsChanged':
     case 'SecretRotated':
     case 'ConnectionsChanged':
+    case 'RegistrationChanged':
     case 'ApplicationRemoved':
       return `application-${d.tenant}:${d.client_id}`;
     case 'ConnectionCreated':

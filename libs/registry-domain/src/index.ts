@@ -40,3 +40,8 @@ export * from './log-stream/log-stream.events';
 export * from './log-stream/log-stream.commands';
 export * from './log-stream/log-stream.rules';
 export * from './log-stream/log-stream.decider';
+
+export * from './registration/client-metadata.rules';
+export * from './registration/initial-access-token.events';
+export * from './registration/initial-access-token.commands';
+export * from './registration/initial-access-token.decider';

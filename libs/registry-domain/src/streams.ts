@@ -12,3 +12,5 @@ export const clientGrantStream = (tenant: string, clientGrantId: string): string
   `client-grant-${tenant}:${clientGrantId}`;
 /** `log-stream-` is not `logs-` (the log events' streams): prefix filters keep the two apart. */
 export const logStreamStream = (tenant: string, logStreamId: string): string => `log-stream-${tenant}:${logStreamId}`;
+/** Every initial access token of a tenant in one stream (see initial-access-token.events.ts). */
+export const initialAccessTokensStream = (tenant: string): string => `initial-access-tokens-${tenant}`;

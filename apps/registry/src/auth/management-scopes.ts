@@ -31,6 +31,10 @@ export const MANAGEMENT_SCOPES = [
   'create:log_streams',
   'update:log_streams',
   'delete:log_streams',
+  // Roster's own (Keycloak's initial access tokens for Dynamic Client Registration).
+  'read:initial_access_tokens',
+  'create:initial_access_tokens',
+  'delete:initial_access_tokens',
 ] as const;
 
 /** Only meaningful on the operator tenant (`default`): create and list tenants. */

@@ -6,11 +6,17 @@ export class RegistrySettings {
   readonly defaultTokenLifetimeSeconds: number;
   readonly secretRotationGraceSeconds: number;
   readonly managementRateLimitPerSecond: number;
+  readonly registrationRateLimitPerSecond: number;
+  readonly registrationIpRateLimitPerMinute: number;
+  readonly registrationMaxClients: number;
 
   constructor(config: RosterConfig) {
     this.publicUrl = config.publicUrl;
     this.defaultTokenLifetimeSeconds = config.defaultTokenLifetimeSeconds;
     this.secretRotationGraceSeconds = config.secretRotationGraceSeconds;
     this.managementRateLimitPerSecond = config.managementRateLimitPerSecond;
+    this.registrationRateLimitPerSecond = config.registrationRateLimitPerSecond;
+    this.registrationIpRateLimitPerMinute = config.registrationIpRateLimitPerMinute;
+    this.registrationMaxClients = config.registrationMaxClients;
   }
 }

@@ -28,7 +28,8 @@ export class WriteModel {
     /** The command, or a function that builds it from the current state (re-run on the fresh state after a conflict). */
     command: Command | ((state: State) => Command),
     metadata: CommandMetadata,
-    options: { newStream?: boolean } = {},
+    /** `withoutReadModel`: no read model folds this stream (initial access tokens), so there is nothing to wait for. */
+    options: { newStream?: boolean; withoutReadModel?: boolean } = {},
   ): Promise<ExecutionResult<State, Event>> {
     const build = typeof command === 'function' ? (command as (state: State) => Command) : () => command;
     const result = await this.repository.execute<State, Event>(
@@ -38,7 +39,7 @@ export class WriteModel {
       metadata,
       options,
     );
-    if (result.position !== undefined) await this.visible(result.position);
+    if (result.position !== undefined && !options.withoutReadModel) await this.visible(result.position);
     return result;
   }
 

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { redactSecrets } from '@roster/logs';
 import type { AuthenticatedRequest } from '../auth/management-auth.guard';
+import type { RegistrationRequest } from '../registration/registration.routes';
 import type { RegistryLookups } from '../tenancy/registry-lookups';
 import type { LogWriter } from './log-writer';
 import { describeManagementCall } from './management-descriptions';
@@ -10,7 +11,8 @@ import { requestContext } from './request-context';
 /** Request and response bodies larger than this are logged as their size only (a 1,000-event `POST logs`...). */
 const MAX_LOGGED_BODY_BYTES = 8 * 1024;
 
-const MANAGEMENT_PATH = /^\/tenants\/([^/?#]+)\/api\/v2(?:[/?#]|$)/;
+/** The Management API and Dynamic Client Registration (an administrative operation on the tenant's applications). */
+const MANAGEMENT_PATH = /^\/tenants\/([^/?#]+)\/(?:api\/v2|oidc\/register)(?:[/?#]|$)/;
 
 /**
  * A body as the log keeps it: redacted, or only its size when larger than the log keeps (measured on the wire, before
@@ -78,14 +80,17 @@ export class ManagementCallLog {
     // A tenant that does not exist has no log to write to (and must not get one from a stranger's request).
     if (!(await this.lookups.tenant(tenant).catch(() => undefined))) return;
     const caller = (request as AuthenticatedRequest).caller;
-    const client = caller ? await this.lookups.application(tenant, caller.clientId).catch(() => undefined) : undefined;
+    // A registration call acts for the client it registered or manages.
+    const clientId = caller?.clientId ?? (request as RegistrationRequest).registeredClientId;
+    const client = clientId ? await this.lookups.application(tenant, clientId).catch(() => undefined) : undefined;
+    const registration = request.url.includes('/oidc/register');
     const success = reply.statusCode < 400;
     const [path, query] = request.url.split('?', 2);
     await this.writer.record(tenant, {
       ...requestContext(request, tenant, this.now()),
       type: success ? 'sapi' : 'fapi',
       description: describeManagementCall(request.method, request.routeOptions?.url),
-      ...(caller ? { client_id: caller.clientId } : {}),
+      ...(clientId ? { client_id: clientId } : {}),
       ...(client ? { client_name: client.name } : {}),
       details: {
         request: {
@@ -93,7 +98,7 @@ export class ManagementCallLog {
           path,
           ...(query ? { query: redactSecrets(Object.fromEntries(new URLSearchParams(query))) } : {}),
           ...(request.body !== undefined ? { body: loggedBody(request.body, requestBytes(request)) } : {}),
-          channel: 'api',
+          channel: registration ? 'dynamic_client_registration' : 'api',
           ...(caller
             ? { auth: { strategy: 'jwt', credentials: { client_id: caller.clientId, jti: caller.tokenId } } }
             : {}),

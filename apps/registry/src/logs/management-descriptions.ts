@@ -41,13 +41,32 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   'GET log-streams/:id': 'Get a log stream',
   'PATCH log-streams/:id': 'Update a log stream',
   'DELETE log-streams/:id': 'Delete a log stream',
+  'GET initial-access-tokens': 'Get initial access tokens',
+  'POST initial-access-tokens': 'Create an initial access token',
+  'DELETE initial-access-tokens/:id': 'Delete an initial access token',
 };
+
+/** Dynamic Client Registration (RFC 7591) and registration management (RFC 7592), below `B/oidc/`. */
+const REGISTRATION_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  'POST register': 'Dynamic Client Registration',
+  'GET register/:client_id': 'Read a client registration',
+  'PUT register/:client_id': 'Update a client registration',
+  'DELETE register/:client_id': 'Delete a client registration',
+};
+
+const REGISTRATION_ROUTE_PREFIX = '/tenants/:tenant/oidc/';
 
 export const MANAGEMENT_ROUTE_PREFIX = '/tenants/:tenant/api/v2/';
 
 /** `route` is Fastify's route pattern (`/tenants/:tenant/api/v2/clients/:id`), undefined when no route matched. */
 export const describeManagementCall = (method: string, route: string | undefined): string => {
-  if (!route?.startsWith(MANAGEMENT_ROUTE_PREFIX)) return 'Unknown API operation';
-  const key = `${method} ${route.slice(MANAGEMENT_ROUTE_PREFIX.length)}`;
-  return DESCRIPTIONS[key] ?? key;
+  for (const [prefix, table] of [
+    [MANAGEMENT_ROUTE_PREFIX, DESCRIPTIONS],
+    [REGISTRATION_ROUTE_PREFIX, REGISTRATION_DESCRIPTIONS],
+  ] as const) {
+    if (!route?.startsWith(prefix)) continue;
+    const key = `${method} ${route.slice(prefix.length)}`;
+    return table[key] ?? key;
+  }
+  return 'Unknown API operation';
 };

@@ -1,4 +1,9 @@
-import type { ApplicationEvent, ClientSettings, ConnectionsChanged } from '@roster/registry-domain';
+import type {
+  ApplicationEvent,
+  ClientSettings,
+  ConnectionsChanged,
+  RegistrationChanged,
+} from '@roster/registry-domain';
 import { changeParams, defineProjection, jsonParam, mergedDoc, positionParam, sql } from '../projection';
 
 const VERSION = 1;
@@ -20,7 +25,7 @@ export const clientDocument = (tenant: string, clientId: string, settings: Clien
  * and the token endpoint's credential check. Which connections an application uses is kept by the connections
  * projection (`rm_connection_clients_v1`), the only place that also sees connections being removed.
  */
-export const clientsProjection = defineProjection<Exclude<ApplicationEvent, ConnectionsChanged>>({
+export const clientsProjection = defineProjection<Exclude<ApplicationEvent, ConnectionsChanged | RegistrationChanged>>({
   name: 'clients',
   version: VERSION,
   streamPrefixes: ['application-'],
@@ -47,6 +52,8 @@ export const clientsProjection = defineProjection<Exclude<ApplicationEvent, Conn
           PRIMARY KEY (tenant, client_id)
         )`,
         `CREATE INDEX IF NOT EXISTS ${CLIENTS_TABLE}_order ON ${CLIENTS_TABLE} (tenant, created_position)`,
+        // Counts the tenant's dynamically registered applications against its cap.
+        `CREATE INDEX IF NOT EXISTS ${CLIENTS_TABLE}_dynamic ON ${CLIENTS_TABLE} (tenant) WHERE origin = 'dynamic_registration'`,
       ],
     },
   ],

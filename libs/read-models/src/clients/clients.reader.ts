@@ -109,4 +109,14 @@ export class ClientsReader {
     ]);
     return rows.length > 0;
   }
+
+  /** How many dynamically registered applications the tenant holds, counted up to `atMost` (the cap being checked). */
+  async countDynamicallyRegistered(tenant: string, atMost: number): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${CLIENTS_TABLE}
+         WHERE tenant = $1 AND origin = 'dynamic_registration' LIMIT $2) registered`,
+      [tenant, atMost],
+    );
+    return rows[0].n;
+  }
 }

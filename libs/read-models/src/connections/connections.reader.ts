@@ -89,6 +89,16 @@ export class ConnectionsReader {
     return rows.map((r) => r.connection_id);
   }
 
+  /** Auth0's domain connections: the ones dynamically registered (third-party) applications may use. */
+  async domainIds(tenant: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ connection_id: string }>(
+      `SELECT connection_id FROM ${CONNECTIONS_TABLE}
+        WHERE tenant = $1 AND (doc->>'is_domain_connection')::boolean ORDER BY created_position`,
+      [tenant],
+    );
+    return rows.map((r) => r.connection_id);
+  }
+
   private connectionQuery(
     tenant: string,
     filters: { name?: string; strategy?: readonly string[]; enabledFor?: string },

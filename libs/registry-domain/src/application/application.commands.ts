@@ -1,5 +1,5 @@
 import type { DomainCommand } from '../shared/command';
-import type { ApplicationOrigin } from './application.events';
+import type { ApplicationOrigin, ClientRegistration } from './application.events';
 
 /**
  * Commands carry the time (`at`) and everything random: the handler generates the client_id, the secret and its
@@ -18,6 +18,8 @@ export type RegisterApplication = DomainCommand<
     secret_hash: string | null;
     /** Connection ids to enable (Auth0: every tenant connection by default; the handler lists them). */
     enabled_connections: string[];
+    /** Dynamic Client Registration only: the RFC 7591 extras and the registration access token's hash. */
+    registration?: ClientRegistration;
   }
 >;
 
@@ -54,7 +56,24 @@ export type ChangeConnections = DomainCommand<
   { tenant: string; client_id: string; at: string; enabled_connections: string[] }
 >;
 
+/**
+ * RFC 7592 PUT: the registration's metadata replaces the application's settings (`settings` is the Auth0 body the
+ * metadata maps to, validated here again) and the extras; the registration access token is rotated.
+ */
+export type ReplaceRegistration = DomainCommand<
+  'ReplaceRegistration',
+  {
+    tenant: string;
+    client_id: string;
+    at: string;
+    settings: unknown;
+    registration: ClientRegistration;
+    /** As in UpdateApplication: used only when the replacement makes a public client confidential. */
+    secret_hash?: string;
+  }
+>;
+
 export type RemoveApplication = DomainCommand<'RemoveApplication', { tenant: string; client_id: string; at: string }>;
 
 export type ApplicationCommand =
-  RegisterApplication | UpdateApplication | RotateSecret | ChangeConnections | RemoveApplication;
+  RegisterApplication | UpdateApplication | RotateSecret | ChangeConnections | ReplaceRegistration | RemoveApplication;

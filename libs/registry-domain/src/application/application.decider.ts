@@ -8,6 +8,7 @@ import type {
   ChangeConnections,
   RegisterApplication,
   RemoveApplication,
+  ReplaceRegistration,
   RotateSecret,
   UpdateApplication,
 } from './application.commands';
@@ -15,6 +16,7 @@ import type {
   ApplicationEvent,
   ApplicationOrigin,
   ApplicationSettingsChanged,
+  ClientRegistration,
   ClientSettings,
   SecretRotated,
 } from './application.events';
@@ -32,6 +34,10 @@ export type ApplicationState =
       previous_secret_hash: string | null;
       previous_secret_valid_until: string | null;
       enabled_connections: string[];
+      /** When it was registered (RFC 7591 client_id_issued_at). */
+      registered_at: string;
+      /** Only for dynamically registered applications. */
+      registration?: ClientRegistration;
     }
   | { status: 'removed'; tenant: string; client_id: string };
 
@@ -82,36 +88,65 @@ const register = ({ data }: RegisterApplication, state: ApplicationState): Appli
         settings,
         secret_hash: confidential ? data.secret_hash : null,
         enabled_connections,
+        ...(data.registration ? { registration: data.registration } : {}),
       },
     },
   ];
 };
 
-const update = ({ data }: UpdateApplication, state: ApplicationState): ApplicationEvent[] => {
-  const app = requireActive(state);
-  const desired = settingsOrThrow(data.changes, app.origin, app.settings);
-  const changes = changedFields(app.settings, desired);
+/** The events that move an application to `desired` settings (shared by PATCH and the RFC 7592 PUT). */
+const settingsChange = (
+  app: ActiveApplication,
+  desired: ClientSettings,
+  at: string,
+  secretHash: string | undefined,
+): ApplicationEvent[] => {
+  // Optional fields the desired settings no longer hold are carried as null (the read models unset them).
+  const removed = Object.keys(app.settings).filter((key) => !Object.hasOwn(desired, key));
+  const changes = {
+    ...changedFields(app.settings, desired),
+    ...Object.fromEntries(removed.map((key) => [key, null])),
+  } as ApplicationSettingsChanged['data']['changes'];
   if (isEmpty(changes)) return [];
   const changed: ApplicationSettingsChanged = {
     type: 'ApplicationSettingsChanged',
-    data: { tenant: app.tenant, client_id: app.client_id, at: data.at, changes },
+    data: { tenant: app.tenant, client_id: app.client_id, at, changes },
   };
   // A public application that never had a secret becomes confidential: it gets its first secret now.
   if (isPublicClient(desired) || app.secret_hash !== null) return [changed];
-  if (!data.secret_hash)
-    throw contractBroken('UpdateApplication needs a secret_hash to make a public application confidential');
+  if (!secretHash) throw contractBroken('A change that makes a public application confidential needs a secret_hash');
   const firstSecret: SecretRotated = {
     type: 'SecretRotated',
     data: {
       tenant: app.tenant,
       client_id: app.client_id,
-      at: data.at,
-      secret_hash: data.secret_hash,
+      at,
+      secret_hash: secretHash,
       previous_secret_hash: null,
       previous_secret_valid_until: null,
     },
   };
   return [changed, firstSecret];
+};
+
+const update = ({ data }: UpdateApplication, state: ApplicationState): ApplicationEvent[] => {
+  const app = requireActive(state);
+  return settingsChange(app, settingsOrThrow(data.changes, app.origin, app.settings), data.at, data.secret_hash);
+};
+
+const replaceRegistration = ({ data }: ReplaceRegistration, state: ApplicationState): ApplicationEvent[] => {
+  const app = requireActive(state);
+  if (!app.registration) throw notFound('inexistent_client', CLIENT_NOT_FOUND);
+  // A replacement: the one optional field the metadata maps to is dropped unless the new body names it again.
+  const { logo_uri: _dropped, ...kept } = app.settings;
+  const desired = settingsOrThrow(data.settings, app.origin, kept as ClientSettings);
+  return [
+    ...settingsChange(app, desired, data.at, data.secret_hash),
+    {
+      type: 'RegistrationChanged',
+      data: { tenant: app.tenant, client_id: app.client_id, at: data.at, ...data.registration },
+    },
+  ];
 };
 
 const rotateSecret = ({ data }: RotateSecret, state: ApplicationState): ApplicationEvent[] => {
@@ -179,6 +214,8 @@ const decide = (command: ApplicationCommand, state: ApplicationState): Applicati
       return rotateSecret(command, state);
     case 'ChangeConnections':
       return changeConnections(command, state);
+    case 'ReplaceRegistration':
+      return replaceRegistration(command, state);
     case 'RemoveApplication':
       return remove(command, state);
     default:
@@ -189,7 +226,7 @@ const decide = (command: ApplicationCommand, state: ApplicationState): Applicati
 const evolve = (state: ApplicationState, event: ApplicationEvent): ApplicationState => {
   switch (event.type) {
     case 'ApplicationRegistered': {
-      const { tenant, client_id, origin, settings, secret_hash, enabled_connections } = event.data;
+      const { tenant, client_id, origin, settings, secret_hash, enabled_connections, registration, at } = event.data;
       return {
         status: 'active',
         tenant,
@@ -200,10 +237,25 @@ const evolve = (state: ApplicationState, event: ApplicationEvent): ApplicationSt
         previous_secret_hash: null,
         previous_secret_valid_until: null,
         enabled_connections,
+        registered_at: at,
+        ...(registration ? { registration } : {}),
       };
     }
-    case 'ApplicationSettingsChanged':
-      return state.status === 'active' ? { ...state, settings: { ...state.settings, ...event.data.changes } } : state;
+    case 'ApplicationSettingsChanged': {
+      if (state.status !== 'active') return state;
+      // A change event carries only what changed; an optional field that was removed is carried as null.
+      const settings = Object.fromEntries(
+        Object.entries({ ...state.settings, ...event.data.changes }).filter(
+          ([, value]) => value !== undefined && value !== null,
+        ),
+      ) as ClientSettings;
+      return { ...state, settings };
+    }
+    case 'RegistrationChanged': {
+      if (state.status !== 'active') return state;
+      const { metadata, access_token_hash } = event.data;
+      return { ...state, registration: { metadata, access_token_hash } };
+    }
     case 'SecretRotated': {
       if (state.status !== 'active') return state;
       const { secret_hash, previous_secret_hash, previous_secret_valid_until } = event.data;

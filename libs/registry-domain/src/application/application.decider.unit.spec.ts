@@ -131,11 +131,16 @@ describe('application decider', () => {
       });
     });
 
-    it('refuses client_credentials for a dynamically registered application', () => {
+    it('allows client_credentials to a confidential dynamically registered application, not implicit in strict mode', () => {
+      const { settings } = registered(
+        { name: 'DCR', grant_types: ['client_credentials'] },
+        { origin: 'dynamic_registration' },
+      ).data;
+      expect(settings).toMatchObject({ is_first_party: false, grant_types: ['client_credentials'] });
       spec
         .given([])
-        .when(register({ name: 'DCR', grant_types: ['client_credentials'] }, { origin: 'dynamic_registration' }))
-        .thenThrows(invalidBody('Invalid grant types: client_credentials'));
+        .when(register({ name: 'DCR', grant_types: ['implicit'] }, { origin: 'dynamic_registration' }))
+        .thenThrows(invalidBody('Invalid grant types: implicit'));
     });
 
     it('refuses a body without a name', () => {

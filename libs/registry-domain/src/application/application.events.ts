@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../decider';
+import type { RegistrationExtras } from '../registration/client-metadata.rules';
 
 export const APP_TYPES = ['regular_web', 'spa', 'native', 'non_interactive'] as const;
 export type AppType = (typeof APP_TYPES)[number];
@@ -84,6 +85,14 @@ export type ClientSettings = {
 
 export type ApplicationOrigin = 'management_api' | 'dynamic_registration' | 'bootstrap';
 
+/** What a Dynamic Client Registration adds to an application: the RFC 7591 extras and its access token's hash. */
+export type ClientRegistration = {
+  /** RFC 7591 metadata with no place in the Auth0 settings (response_types, client_uri, contacts, ...). */
+  metadata: RegistrationExtras;
+  /** Keyed hash of the registration access token (RFC 7592); the token itself is returned once and never stored. */
+  access_token_hash: string;
+};
+
 export type ApplicationRegistered = DomainEvent<
   'ApplicationRegistered',
   {
@@ -96,6 +105,8 @@ export type ApplicationRegistered = DomainEvent<
     secret_hash: string | null;
     /** Connection ids. */
     enabled_connections: string[];
+    /** Present when origin is dynamic_registration. */
+    registration?: ClientRegistration;
   }
 >;
 
@@ -105,8 +116,11 @@ export type ApplicationSettingsChanged = DomainEvent<
     tenant: string;
     client_id: string;
     at: string;
-    /** Only the fields that changed; client_metadata carried as the full merged object when it changed. */
-    changes: Partial<ClientSettings>;
+    /**
+     * Only the fields that changed; client_metadata carried as the full merged object when it changed; an optional
+     * field that was removed (an RFC 7592 PUT leaving out logo_uri) is carried as null.
+     */
+    changes: { [K in keyof ClientSettings]?: ClientSettings[K] | null };
   }
 >;
 
@@ -135,16 +149,28 @@ export type ConnectionsChanged = DomainEvent<
   }
 >;
 
+/** An RFC 7592 PUT replaced the registration's extras and rotated its access token. */
+export type RegistrationChanged = DomainEvent<
+  'RegistrationChanged',
+  { tenant: string; client_id: string; at: string } & ClientRegistration
+>;
+
 export type ApplicationRemoved = DomainEvent<'ApplicationRemoved', { tenant: string; client_id: string; at: string }>;
 
 export type ApplicationEvent =
-  ApplicationRegistered | ApplicationSettingsChanged | SecretRotated | ConnectionsChanged | ApplicationRemoved;
+  | ApplicationRegistered
+  | ApplicationSettingsChanged
+  | SecretRotated
+  | ConnectionsChanged
+  | RegistrationChanged
+  | ApplicationRemoved;
 
 export const APPLICATION_EVENT_TYPES = [
   'ApplicationRegistered',
   'ApplicationSettingsChanged',
   'SecretRotated',
   'ConnectionsChanged',
+  'RegistrationChanged',
   'ApplicationRemoved',
 ] as const;
 export type ApplicationEventType = (typeof APPLICATION_EVENT_TYPES)[number];

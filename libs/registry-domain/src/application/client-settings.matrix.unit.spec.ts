@@ -59,7 +59,8 @@ const expected = ({ app_type, method, ownership, grant, origin }: Case): string 
   ) {
     return invalid;
   }
-  if (origin === 'dynamic_registration' && !['authorization_code', 'refresh_token'].includes(grant)) return invalid;
+  const registrable = ['authorization_code', 'refresh_token', 'client_credentials', 'implicit'];
+  if (origin === 'dynamic_registration' && !registrable.includes(grant)) return invalid;
   return null;
 };
 

@@ -46,13 +46,14 @@ export const GRANT_TYPE_RULES: Readonly<Record<GrantType, GrantTypeRule>> = {
     thirdPartyPermissive: true,
     dynamicRegistration: true,
   },
+  // Registrable where the tenant's DCR security mode is permissive (strict third-party refuses it above).
   implicit: {
     public: true,
     confidential: true,
     firstPartyOnly: false,
     thirdPartyStrict: false,
     thirdPartyPermissive: true,
-    dynamicRegistration: false,
+    dynamicRegistration: true,
   },
   refresh_token: {
     public: true,
@@ -62,13 +63,15 @@ export const GRANT_TYPE_RULES: Readonly<Record<GrantType, GrantTypeRule>> = {
     thirdPartyPermissive: true,
     dynamicRegistration: true,
   },
+  // Auth0 keeps client_credentials from DCR clients; Roster allows it for confidential ones (as Keycloak and Hydra
+  // do), because services register themselves and then call an API under an explicit client grant.
   client_credentials: {
     public: false,
     confidential: true,
     firstPartyOnly: false,
     thirdPartyStrict: true,
     thirdPartyPermissive: true,
-    dynamicRegistration: false,
+    dynamicRegistration: true,
   },
   // '?' for public apps in Auth0's docs: allowed here, as for native first-party apps using ROPG.
   password: PASSWORD_FAMILY,

@@ -49,6 +49,11 @@ export const TENANT_SETTINGS_RULES: FieldTable = {
   idle_session_lifetime: { rule: hours },
   // Roster's own: days the Logs API keeps log events (Auth0 fixes it by plan; Enterprise keeps 30).
   log_retention_days: { rule: { type: 'integer', minimum: 1, maximum: 3650 } },
+  dynamic_client_registration_security_mode: { rule: { type: 'enum', values: ['strict', 'permissive'] } },
+  // Roster's own: open registration (Auth0) or registration with an initial access token (Keycloak).
+  dynamic_client_registration: {
+    rule: { type: 'object', fields: { require_initial_access_token: { rule: { type: 'boolean' } } } },
+  },
   flags: {
     rule: {
       type: 'object',

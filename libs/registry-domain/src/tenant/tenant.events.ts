@@ -25,6 +25,10 @@ export type TenantSettings = {
   idle_session_lifetime?: number;
   /** Days the Logs API keeps log events (default 30). */
   log_retention_days?: number;
+  /** Auth0: the third-party security mode of dynamically registered applications (absent = strict). */
+  dynamic_client_registration_security_mode?: 'strict' | 'permissive';
+  /** Roster's own (Keycloak's policy): registration only with an initial access token an administrator issued. */
+  dynamic_client_registration?: { require_initial_access_token: boolean };
   flags: TenantFlags;
 };
 

@@ -2,8 +2,12 @@ import { QueryValidation } from '../../http/validation.pipe';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RosterError } from '@roster/errors';
-import { ClientGrantsReader, ClientsReader } from '@roster/read-models';
+import { ClientGrantsReader } from '@roster/read-models';
+import { tenantBaseUrl } from '@roster/config';
 import {
+  ApplicationState,
+  applicationDecider,
+  applicationStream,
   ClientGrantState,
   ResourceServerState,
   clientGrantDecider,
@@ -16,7 +20,9 @@ import {
 import { CurrentCaller } from '../../auth/caller.decorator';
 import { Caller, ManagementAuthGuard } from '../../auth/management-auth.guard';
 import { RequireAnyScope } from '../../auth/scopes.decorator';
+import { managementAudience } from '../../auth/management-scopes';
 import { CommandMetadata } from '../../infrastructure/aggregate-repository';
+import { RegistrySettings } from '../../infrastructure/registry-settings';
 import { Clock } from '../../infrastructure/clock';
 import { WriteModel } from '../../infrastructure/write-model';
 import { commandMetadata } from '../command-metadata';
@@ -49,7 +55,7 @@ export class ChangeClientGrantHandler implements ICommandHandler<ChangeClientGra
   constructor(
     private readonly write: WriteModel,
     private readonly grants: ClientGrantsReader,
-    private readonly clients: ClientsReader,
+    private readonly settings: RegistrySettings,
     private readonly clock: Clock,
   ) {}
 
@@ -78,8 +84,20 @@ export class ChangeClientGrantHandler implements ICommandHandler<ChangeClientGra
           "Payload validation error: 'client_id and audience are required strings'",
         );
       }
-      if (!(await this.clients.exists(tenant, client_id)))
-        throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
+      const { state: client } = await this.write.load<ApplicationState>(
+        applicationStream(tenant, client_id),
+        applicationDecider,
+      );
+      if (client.status !== 'active') throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
+      // Auth0's strict third-party rule: system APIs (the Management API) are out of reach of third-party apps, so
+      // an openly registered client can never be handed administration.
+      if (!client.settings.is_first_party && audience === managementAudience(tenantBaseUrl(this.settings, tenant))) {
+        throw new RosterError(
+          'forbidden',
+          'third_party_system_api',
+          'Third-party applications cannot be granted access to the Management API',
+        );
+      }
       const api = await this.api(tenant, audience);
       const id = clientGrantId(tenant, client_id, audience);
       await this.write.execute(
