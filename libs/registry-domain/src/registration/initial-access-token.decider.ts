@@ -30,7 +30,7 @@ export const DEFAULT_INITIAL_ACCESS_TOKEN = { expires_in: 86400, count: 1 } as c
 export const MAX_LIVE_INITIAL_ACCESS_TOKENS = 100;
 
 export const INITIAL_ACCESS_TOKEN_RULES: FieldTable = {
-  expires_in: { rule: { type: 'integer', minimum: 60, maximum: 31536000 } },
+  expires_in: { rule: { type: 'integer', minimum: 1, maximum: 31536000 } },
   count: { rule: { type: 'integer', minimum: 1, maximum: 1000000 } },
 };
 
