@@ -155,15 +155,12 @@ export class DynamicRegistration {
   }
 
   async replace(tenant: string, clientId: string, body: unknown, authorization: string | undefined) {
+    // Managing an existing registration does not depend on the flag: it governs new registrations only.
     const current = await this.registered(tenant, clientId, authorization);
-    const tenantSettings = await this.enabledTenant(tenant);
     const evaluation = evaluateRegistration(body, {
       mode: 'replace',
       client_id: clientId,
-      security_mode:
-        current.settings.third_party_security_mode ??
-        tenantSettings.dynamic_client_registration_security_mode ??
-        'strict',
+      security_mode: current.settings.third_party_security_mode ?? 'strict',
       current: current.settings,
     });
     if (!evaluation.ok) throw registrationError(evaluation.problem);

@@ -1,10 +1,14 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RosterError } from '@roster/errors';
 import { oauthErrorResponse } from '../http/error-shapes';
 import type { DynamicRegistration, RegistrationAnswer } from './dynamic-registration';
 
 /** Client metadata is small; a registration body larger than this is refused before it is parsed (Roster). */
 export const REGISTRATION_BODY_LIMIT_BYTES = 64 * 1024;
+
+const isJson = (contentType: string | undefined): boolean =>
+  (contentType ?? '').split(';', 1)[0].trim().toLowerCase() === 'application/json';
 
 /** The client a registration call concerned, for its log event (see ManagementCallLog). */
 export interface RegistrationRequest extends FastifyRequest {
@@ -31,6 +35,15 @@ export const registerRegistrationRoutes = (fastify: FastifyInstance, registratio
         const params = request.params as { tenant: string; client_id?: string };
         void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
         try {
+          // RFC 7591 §3.1: metadata is JSON. A form post is refused, so no web page can register clients through its
+          // visitors' browsers (a form needs no CORS preflight).
+          if ((method === 'POST' || method === 'PUT') && !isJson(request.headers['content-type'])) {
+            throw new RosterError(
+              'validation',
+              'invalid_client_metadata',
+              'The registration must be sent as application/json',
+            );
+          }
           const answer = await serve(request, params);
           (request as RegistrationRequest).registeredClientId = answer.clientId;
           return reply.status(answer.status).send(answer.body);

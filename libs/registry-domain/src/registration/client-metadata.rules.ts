@@ -421,9 +421,11 @@ const serverOwnedProblem = (
  * Checks a raw registration body (RFC 7591 POST or RFC 7592 PUT) and returns the metadata with defaults, the Auth0
  * settings to store and the extras to keep, or the first problem found.
  */
-export const evaluateRegistration = (input: unknown, context: RegistrationContext): RegistrationEvaluation => {
+export const evaluateRegistration = (body: unknown, context: RegistrationContext): RegistrationEvaluation => {
   const fail = (found: RegistrationProblem): RegistrationEvaluation => ({ ok: false, problem: found });
-  if (!isPlainObject(input)) return fail(invalidMetadata('The registration must be a JSON object'));
+  if (!isPlainObject(body)) return fail(invalidMetadata('The registration must be a JSON object'));
+  // A null member is an absent one (clients echo a GET's nulls back in an RFC 7592 PUT).
+  const input = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
   const owned = serverOwnedProblem(input, context);
   if (owned) return fail(owned);
   if ('software_statement' in input)

@@ -68,7 +68,7 @@ const issue = ({ data }: IssueInitialAccessToken, state: InitialAccessTokensStat
 };
 
 const use = ({ data }: UseInitialAccessToken, state: InitialAccessTokensState): InitialAccessTokenEvent[] => {
-  const entry = state.tokens[data.id];
+  const entry = Object.hasOwn(state.tokens, data.id) ? state.tokens[data.id] : undefined;
   if (!entry || !isLive(entry, data.at)) throw invalidInitialAccessToken();
   return [
     {
