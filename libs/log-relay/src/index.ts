@@ -1,2 +1,3 @@
+export * from './kafka-event-relay';
 export * from './kafka-log-relay';
 export * from './last-written';

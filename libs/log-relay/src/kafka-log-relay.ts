@@ -1,145 +1,27 @@
-import { createHash } from 'crypto';
-import type { Kafka, Message, Producer } from 'kafkajs';
-import { batchesOf, type EventStore, type EventSubscription, type RecordedEvent } from '@roster/event-store';
+import type { Kafka } from 'kafkajs';
+import type { EventStore } from '@roster/event-store';
 import { LOG_EVENT_RECORDED, LOG_STREAMS, tenantOfLogStream } from '@roster/logs';
 import { LOG_EVENTS_TOPIC, encodeLogEventMessage } from '@roster/log-export';
 import { logEventOf } from '@roster/read-models';
-import { PartitionMark, readLastWritten } from './last-written';
+import { KafkaEventRelay, type KafkaEventRelayOptions, type RelayRoute } from './kafka-event-relay';
 
-export interface KafkaLogRelayOptions {
-  topic?: string;
-  /** Partitions of a topic the relay creates (an existing topic keeps its own). Default 6. */
-  partitions?: number;
-  /** Most events per produce. Default 500. */
-  batchSize?: number;
-  /** Where failures and progress are reported (the host's logger). */
-  report?: (message: string, error?: unknown) => void;
-}
+export { partitionOf } from './kafka-event-relay';
 
-/** A tenant's partition: all its log events go to one partition, so Kafka keeps them in order. */
-export const partitionOf = (tenant: string, partitions: number): number =>
-  createHash('sha1').update(tenant).digest().readUInt32BE(0) % partitions;
+export type KafkaLogRelayOptions = Omit<KafkaEventRelayOptions, 'topic'> & { topic?: string };
 
-/**
- * Relays log events from the event store's global log to Kafka, in log order, one partition per tenant (by hash).
- *
- * No duplicates across restarts: every message carries its global `position` and the first position of the batch
- * it was produced with (`batch_start`). On start the relay reads the last message of each partition; the newest one
- * says where the last batch began. Every event before that batch reached Kafka whole; of that batch, an event reached
- * Kafka if its partition's last message is at or after it. So the relay resumes at that batch and skips, partition by
- * partition, what is already there. The producer is idempotent with one request in flight: retries neither duplicate
- * nor reorder.
- */
-export class KafkaLogRelay {
-  private readonly topic: string;
-  private readonly batchSize: number;
-  private producer?: Producer;
-  private subscription?: EventSubscription;
-  private loop?: Promise<void>;
-  private stopped = false;
-  private partitions = 0;
-  private relayed = -1n;
+/** Log events as the log topic contract has them (libs/log-export/src/kafka-topic.ts), a tenant's on one partition. */
+export const logRelayRoute: RelayRoute = {
+  name: 'log relay',
+  filter: { streamPrefixes: [LOG_STREAMS], eventTypes: [LOG_EVENT_RECORDED] },
+  encode: (event) => {
+    const tenant = tenantOfLogStream(event.streamId);
+    return { partitionKey: tenant, message: encodeLogEventMessage(tenant, event.position, logEventOf(event)) };
+  },
+};
 
-  constructor(
-    private readonly store: EventStore,
-    private readonly kafka: Kafka,
-    private readonly options: KafkaLogRelayOptions = {},
-  ) {
-    this.topic = options.topic ?? LOG_EVENTS_TOPIC;
-    this.batchSize = options.batchSize ?? 500;
-  }
-
-  /** Global position of the last event this relay knows is in Kafka (-1 before start). */
-  get position(): bigint {
-    return this.relayed;
-  }
-
-  async start(): Promise<void> {
-    this.partitions = await this.ensureTopic();
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await this.producer.connect();
-    this.stopped = false;
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.subscription?.close();
-    await this.loop;
-    await this.producer?.disconnect();
-  }
-
-  private async ensureTopic(): Promise<number> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({
-        topics: [{ topic: this.topic, numPartitions: this.options.partitions ?? 6 }],
-        waitForLeaders: true,
-      });
-      const metadata = await admin.fetchTopicMetadata({ topics: [this.topic] });
-      return metadata.topics[0].partitions.length;
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (!this.stopped) {
-      try {
-        const marks = await readLastWritten(this.kafka, this.topic);
-        await this.relayFrom(marks, () => (failures = 0));
-      } catch (error) {
-        if (this.stopped) return;
-        failures += 1;
-        this.options.report?.('log relay failed; resuming from what Kafka holds', error);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** failures)));
-      }
-    }
-  }
-
-  private async relayFrom(marks: PartitionMark[], onProgress: () => void): Promise<void> {
-    const newest = marks.reduce<PartitionMark | undefined>(
-      (a, m) => (!a || m.position > a.position ? m : a),
-      undefined,
-    );
-    const resumeAfter = newest ? newest.batchStart - 1n : 0n;
-    const written = new Map(marks.map((m) => [m.partition, m.position]));
-    this.relayed = newest?.position ?? 0n;
-    const subscription = this.store.subscribeToAll({
-      after: resumeAfter,
-      filter: { streamPrefixes: [LOG_STREAMS], eventTypes: [LOG_EVENT_RECORDED] },
-    });
-    this.subscription = subscription;
-    if (this.stopped) await subscription.close();
-    try {
-      for await (const batch of batchesOf(subscription, { maxBatchSize: this.batchSize })) {
-        await this.send(batch, written);
-        onProgress();
-      }
-    } finally {
-      this.subscription = undefined;
-      await subscription.close();
-    }
-  }
-
-  private async send(batch: RecordedEvent[], written: Map<number, bigint>): Promise<void> {
-    const batchStart = batch[0].position;
-    const messages: (Message & { partition: number })[] = [];
-    for (const event of batch) {
-      const tenant = tenantOfLogStream(event.streamId);
-      const partition = partitionOf(tenant, this.partitions);
-      // Already in Kafka: written before a crash cut its batch short (later events are past every mark).
-      if (event.position <= (written.get(partition) ?? -1n)) continue;
-      const message = encodeLogEventMessage(tenant, event.position, logEventOf(event));
-      messages.push({
-        ...message,
-        partition,
-        headers: { ...message.headers, batch_start: batchStart.toString() },
-      });
-    }
-    if (messages.length > 0) await this.producer!.send({ topic: this.topic, acks: -1, messages });
-    this.relayed = batch[batch.length - 1].position;
+/** Relays log events to Kafka (`roster.log-events.v1` by default), in log order per tenant, without duplicates. */
+export class KafkaLogRelay extends KafkaEventRelay {
+  constructor(store: EventStore, kafka: Kafka, options: KafkaLogRelayOptions = {}) {
+    super(store, kafka, logRelayRoute, { ...options, topic: options.topic ?? LOG_EVENTS_TOPIC });
   }
 }

@@ -1,0 +1,3 @@
+export * from './integration-event';
+export * from './kafka-message';
+export * from './kafka-integration-relay';
