@@ -120,7 +120,10 @@ describe('newcomer flow (all-in-one, embedded store)', () => {
   it('reports readiness and counts requests by route in /metrics', async () => {
     const ready = await fetch(`${roster.url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', dependencies: { event_store: 'up', read_models: 'up' } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      dependencies: { event_store: 'up', read_models: 'up', projections: 'up' },
+    });
     await fetch(`${roster.tenantBase()}/.well-known/jwks.json`);
     const metrics = await (await fetch(`${roster.url}/metrics`)).text();
     expect(metrics).toMatch(

@@ -4,6 +4,8 @@ import { runService } from '@roster/runtime';
 import { startRegistryHost } from '../../registry/src/registry-host';
 
 // All-in-one: the registry with the read-model projections in one process, on the embedded store by default.
-void runService('roster', () =>
-  startRegistryHost(readRosterConfig('all-in-one'), { runProjections: true }).then((host) => host.stop),
-);
+void runService('roster', async () => {
+  const config = readRosterConfig('all-in-one');
+  const host = await startRegistryHost(config, { runProjections: true });
+  return { stop: host.stop, stopTimeoutMs: config.shutdownTimeoutSeconds * 1000 };
+});

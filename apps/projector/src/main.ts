@@ -3,11 +3,18 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { readRosterConfig } from '@roster/config';
-import { HealthModule, MetricsRegistry, reportTo } from '@roster/observability';
-import { logsProjectionRunner, LogRetentionJob, ProjectionRunner, registryProjections } from '@roster/read-models';
+import { HealthModule, MetricsRegistry, createLogger, reportTo } from '@roster/observability';
+import {
+  logProjections,
+  logsProjectionRunner,
+  LogRetentionJob,
+  ProjectionRunner,
+  registryProjections,
+} from '@roster/read-models';
 import { openStorage, runService } from '@roster/runtime';
 import { KafkaLogRelay } from '@roster/log-relay';
-import { kafkaFor } from '../../log-exporter/src/log-export-host';
+import { kafkaFor, kafkaReadiness } from '../../log-exporter/src/log-export-host';
+import { collectProjectionLag, collectRelayLag } from './lag-metrics';
 
 @Module({})
 class ProjectorModule {}
@@ -15,12 +22,18 @@ class ProjectorModule {}
 // Split mode: builds the read models from the event store; serves health and metrics on PORT.
 void runService('projector', async () => {
   const config = readRosterConfig('projector');
+  const processLogger = createLogger(config.logFormat, { service: 'projector' });
+  Logger.overrideLogger(processLogger);
   const logger = new Logger('projector');
   const storage = await openStorage(config, 4);
   const runner = new ProjectionRunner(storage.readModels, storage.eventStore, registryProjections);
   const logsRunner = logsProjectionRunner(storage.readModels, storage.eventStore);
   await runner.start();
   await logsRunner.start();
+  // A runner retries on its own (database or event store away); the operator still wants to see why it is behind.
+  for (const r of [runner, logsRunner]) {
+    r.onError((error) => logger.warn(`projection ${r.checkpointName} failed, retrying: ${(error as Error)?.message}`));
+  }
   const retention = new LogRetentionJob(storage.readModels, reportTo(logger));
   retention.start();
   // Log events go on to Kafka for the log-exporter (and any other consumer) when a broker is configured.
@@ -40,6 +53,11 @@ void runService('projector', async () => {
   );
   for (const r of [runner, logsRunner]) checkpoint.set({ checkpoint: r.checkpointName }, () => Number(r.position));
   if (relay) checkpoint.set({ checkpoint: 'kafka-relay' }, () => Number(relay.position));
+  collectProjectionLag(metrics, storage.eventStore, [
+    { runner, projections: registryProjections },
+    { runner: logsRunner, projections: logProjections },
+  ]);
+  if (relay) collectRelayLag(metrics, storage.eventStore, relay);
   const app = await NestFactory.create(
     {
       module: ProjectorModule,
@@ -53,20 +71,26 @@ void runService('projector', async () => {
               if (!runner.running || !logsRunner.running) throw new Error('stopped');
             },
           },
+          ...(relay ? [kafkaReadiness(config)] : []),
         ]),
       ],
     },
     new FastifyAdapter(),
-    { logger: ['error', 'warn', 'log'] },
+    { logger: processLogger },
   );
   await app.listen(config.port, '0.0.0.0');
   logger.log(`projecting into read models; health on port ${config.port}`);
-  return async () => {
-    await app.close();
-    await relay?.stop();
-    await retention.stop();
-    await runner.stop();
-    await logsRunner.stop();
-    await storage.close();
+  return {
+    stopTimeoutMs: config.shutdownTimeoutSeconds * 1000,
+    // Each runner stops after its batch in flight commits (rows and checkpoint in one transaction); the relay after
+    // its produce in flight was acknowledged.
+    stop: async () => {
+      await app.close();
+      await relay?.stop();
+      await retention.stop();
+      await runner.stop();
+      await logsRunner.stop();
+      await storage.close();
+    },
   };
 });

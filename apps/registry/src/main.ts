@@ -4,6 +4,8 @@ import { runService } from '@roster/runtime';
 import { startRegistryHost } from './registry-host';
 
 // Split mode: the registry alone, with the projector running as its own process.
-void runService('registry', () =>
-  startRegistryHost(readRosterConfig('registry'), { runProjections: false }).then((host) => host.stop),
-);
+void runService('registry', async () => {
+  const config = readRosterConfig('registry');
+  const host = await startRegistryHost(config, { runProjections: false });
+  return { stop: host.stop, stopTimeoutMs: config.shutdownTimeoutSeconds * 1000 };
+});

@@ -20,7 +20,7 @@ import { AggregateRepository } from './infrastructure/aggregate-repository';
 import { Clock } from './infrastructure/clock';
 import { RegistrySettings } from './infrastructure/registry-settings';
 import { StreamStateCache } from './infrastructure/stream-state-cache';
-import { WriteModel } from './infrastructure/write-model';
+import { CommandMetrics, WriteModel } from './infrastructure/write-model';
 import { BootstrapOptions, BootstrapService } from './bootstrap/bootstrap.service';
 import { ClientGrantCascade } from './management/client-grants/client-grant-cascade';
 import { ClientGrantsController, ChangeClientGrantHandler } from './management/client-grants/client-grants.controller';
@@ -60,6 +60,8 @@ export interface RegistryDependencies {
   freshness: ReadModelFreshness;
   /** Freshness of the log read model (its own checkpoint). */
   logsFreshness: ReadModelFreshness;
+  /** Where command outcomes and durations are counted. */
+  commandMetrics?: CommandMetrics;
 }
 
 @Module({})
@@ -88,7 +90,7 @@ export class RegistryModule {
       providers: [
         { provide: RegistrySettings, useValue: settings },
         { provide: StreamStateCache, useValue: deps.cache },
-        { provide: WriteModel, useValue: new WriteModel(repository, deps.freshness) },
+        { provide: WriteModel, useValue: new WriteModel(repository, deps.freshness, undefined, deps.commandMetrics) },
         { provide: SecretHasher, useValue: deps.secrets.clientSecrets },
         { provide: SecretBox, useValue: deps.secrets.box },
         { provide: Clock, useValue: new Clock() },

@@ -3,6 +3,7 @@ import { ConfigError, Env, readEnum, readInt, readString, readUrl, requireString
 
 export type EventStoreKind = 'pglite' | 'postgres' | 'esdb';
 export type RunMode = 'all-in-one' | 'registry' | 'projector' | 'log-exporter';
+export type LogFormat = 'text' | 'json';
 
 /** Everything the Roster processes read from the environment. Only this module reads `process.env`. */
 export interface RosterConfig {
@@ -34,6 +35,10 @@ export interface RosterConfig {
   bodyLimitBytes: number;
   /** Management API rate limit per tenant: requests per second, with a burst of the same size. */
   managementRateLimitPerSecond: number;
+  /** `text` for a terminal (the default), `json` (one object per line) for a log collector. */
+  logFormat: LogFormat;
+  /** How long a SIGTERM may take to drain requests and batches before the process exits 1 anyway. */
+  shutdownTimeoutSeconds: number;
   /** Open Dynamic Client Registration per tenant: registrations per second, burst the same (Auth0: 5). */
   registrationRateLimitPerSecond: number;
   /** Open Dynamic Client Registration per source address: registrations per minute, burst a sixth of it. */
@@ -113,6 +118,9 @@ export const readRosterConfig = (mode: RunMode, env: Env = process.env): RosterC
     logStreamMaxRetryDelaySeconds: readInt(env, 'LOG_STREAM_MAX_RETRY_DELAY_SECONDS', 60, 1, 3600),
     // Auth0 pauses a stream unreachable for 7 consecutive days.
     logStreamSuspendAfterSeconds: readInt(env, 'LOG_STREAM_SUSPEND_AFTER_SECONDS', 7 * 86400, 60, 365 * 86400),
+    logFormat: readEnum<LogFormat>(env, 'LOG_FORMAT', ['text', 'json'], 'text'),
+    // Below the 30 s a container runtime usually waits before SIGKILL, so the process reports its own overrun.
+    shutdownTimeoutSeconds: readInt(env, 'SHUTDOWN_TIMEOUT_SECONDS', 20, 1, 3600),
   };
 };
 

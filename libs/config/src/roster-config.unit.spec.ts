@@ -37,6 +37,8 @@ describe('readRosterConfig', () => {
       /BOOTSTRAP_CLIENT_SECRET must be at least 32/,
     ],
     [{ SECRET_ROTATION_GRACE_SECONDS: '604801' }, /out of range/],
+    [{ LOG_FORMAT: 'xml' }, /LOG_FORMAT=xml is not supported: use one of text, json/],
+    [{ SHUTDOWN_TIMEOUT_SECONDS: '0' }, /SHUTDOWN_TIMEOUT_SECONDS=0 is out of range/],
   ])('rejects %p with one clear line', (env, message) => {
     expect(() => readRosterConfig('all-in-one', env)).toThrow(ConfigError);
     expect(() => readRosterConfig('all-in-one', env)).toThrow(message);
@@ -56,6 +58,14 @@ describe('readRosterConfig', () => {
       SECRETS_KEY: KEY,
     });
     expect(config).toMatchObject({ mode: 'registry', eventStore: 'postgres', secretsKey: KEY });
+  });
+
+  it('logs text and allows 20 s to stop unless told otherwise', () => {
+    expect(readRosterConfig('all-in-one', {})).toMatchObject({ logFormat: 'text', shutdownTimeoutSeconds: 20 });
+    expect(readRosterConfig('all-in-one', { LOG_FORMAT: 'json', SHUTDOWN_TIMEOUT_SECONDS: '45' })).toMatchObject({
+      logFormat: 'json',
+      shutdownTimeoutSeconds: 45,
+    });
   });
 
   it('splits KAFKA_BROKERS', () => {

@@ -44,6 +44,11 @@ export class Gauge extends Metric {
   set(labels: Labels, value: number | (() => number)): void {
     this.values.set(labelKey(labels), value);
   }
+  /** Replaces every series at once (series not given disappear, e.g. a deleted log stream's). */
+  replaceAll(series: readonly (readonly [Labels, number])[]): void {
+    this.values.clear();
+    for (const [labels, value] of series) this.set(labels, value);
+  }
   render(): string[] {
     return [...this.values].map(
       ([key, value]) => `${this.name}${key ? `{${key}}` : ''} ${typeof value === 'function' ? value() : value}`,
@@ -84,8 +89,12 @@ export class Histogram extends Metric {
   }
 }
 
+/** Refreshes gauges that need I/O to know (a lag, a dependency); called before each scrape. */
+export type MetricsCollector = () => Promise<void>;
+
 export class MetricsRegistry {
   private readonly metrics = new Map<string, Metric>();
+  private readonly collectors = new Set<MetricsCollector>();
 
   counter(name: string, help: string): Counter {
     return this.register(name, () => new Counter(name, help));
@@ -95,6 +104,35 @@ export class MetricsRegistry {
   }
   histogram(name: string, help: string, buckets?: readonly number[]): Histogram {
     return this.register(name, () => new Histogram(name, help, buckets));
+  }
+
+  /** Registers a collector; returns the function that removes it. */
+  addCollector(collector: MetricsCollector): () => void {
+    this.collectors.add(collector);
+    return () => this.collectors.delete(collector);
+  }
+
+  /**
+   * Runs every collector at once, each given at most `timeoutMs`: a dependency that hangs leaves its gauges as they
+   * were and never holds a scrape for long. A failing collector is counted, never thrown.
+   */
+  async collect(timeoutMs = 2000): Promise<void> {
+    const failures = this.counter('roster_metrics_collector_failures_total', 'Scrape-time collectors that failed');
+    await Promise.all(
+      [...this.collectors].map(async (collector) => {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            collector(),
+            new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
+          ]);
+        } catch {
+          failures.inc();
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
   }
 
   render(): string {

@@ -1,28 +1,24 @@
-import { ConsoleLogger, INestApplication, Type } from '@nestjs/common';
+import { AsyncResource } from 'async_hooks';
+import { INestApplication, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { RosterError } from '@roster/errors';
-import type { MetricsRegistry } from '@roster/observability';
+import { TextLogger, requestIdFrom, runInRequestContext, type MetricsRegistry } from '@roster/observability';
 import { ErrorFilter, errorResponseFor } from './error.filter';
 
 /** Raw or percent-encoded C0 controls and DEL. */
 // eslint-disable-next-line no-control-regex
 const CONTROL_IN_URL = /[\u0000-\u001f\u007f]|%(?:[01][0-9a-f]|7f)/i;
 
-/** Nest's own start-up chatter (one line per module and route) is noise to an operator; everything else is kept. */
-class QuietStartupLogger extends ConsoleLogger {
-  private static readonly QUIET = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
-
-  override log(message: unknown, context?: string): void {
-    if (context && QuietStartupLogger.QUIET.has(context)) return;
-    super.log(message, context);
-  }
-}
+export const REQUEST_ID_HEADER = 'x-request-id';
 
 export interface HttpAppOptions {
   bodyLimitBytes: number;
   /** Where to count requests and their latency by route (the route pattern, never the raw URL). */
   metrics?: MetricsRegistry;
+  /** The process logger (text or JSON). Default: text. */
+  logger?: LoggerService;
 }
 
 /**
@@ -41,12 +37,14 @@ export const createHttpApp = async (
     onConstructorPoisoning: 'error',
     trustProxy: false,
     logger: false,
-    // Long enough for URL-encoded API identifiers (up to 600 characters) as path parameters.
-    maxParamLength: 2048,
+    // Long enough for URL-encoded API identifiers (up to 600 characters) as path parameters. Under routerOptions:
+    // Fastify warns on stderr (a line outside the JSON log) about the top-level form.
+    routerOptions: { maxParamLength: 2048 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module as Type<unknown>, adapter, {
-    logger: new QuietStartupLogger(),
+    logger: options.logger ?? new TextLogger(),
   });
+  attachRequestIds(app);
   // NUL and other control characters have no place in a URL path or query; refuse them before routing, so they
   // never reach a database (PostgreSQL rejects NUL in text) and always get the API's own 400.
   app
@@ -77,8 +75,32 @@ export const createHttpApp = async (
       });
   }
   app.useGlobalFilters(new ErrorFilter());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: runService owns SIGTERM and closes the app first among the things it stops; Nest's own
+  // handler would close it a second time, concurrently, and re-raise the signal.
   return app;
+};
+
+/**
+ * Every request gets an id: the caller's `X-Request-Id` when well-formed, else a fresh one; it is echoed in the
+ * response and is the `request_id` of every log line written while serving it. The context is entered on arrival and
+ * entered again after the body was read, since the body's stream events come from the connection, not the request.
+ */
+const attachRequestIds = (app: NestFastifyApplication): void => {
+  const fastify = app.getHttpAdapter().getInstance();
+  const scopes = new WeakMap<FastifyRequest, AsyncResource>();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
+    void reply.header(REQUEST_ID_HEADER, requestId);
+    runInRequestContext({ requestId }, () => {
+      scopes.set(request, new AsyncResource('roster-request'));
+      done();
+    });
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const scope = scopes.get(request);
+    if (scope) scope.runInAsyncScope(done);
+    else done();
+  });
 };
 
 export type { INestApplication };
