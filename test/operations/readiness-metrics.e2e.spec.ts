@@ -183,11 +183,11 @@ describeWithService('kafka', 'operations: readiness and metrics', () => {
               (checkpoint) =>
                 metricValue(text, 'roster_projection_lag_positions', { checkpoint }) === 0 &&
                 metricValue(text, 'roster_projection_lag_seconds', { checkpoint }) === 0,
-            ) && metricValue(text, 'roster_relay_lag_positions') === 0,
+            ) && metricValue(text, 'roster_relay_lag_positions', { relay: 'log-events' }) === 0,
           60_000,
           'projections and relay caught up',
         );
-        expect(metricValue(caughtUp, 'roster_relay_lag_seconds')).toBe(0);
+        expect(metricValue(caughtUp, 'roster_relay_lag_seconds', { relay: 'log-events' })).toBe(0);
         expect(metricValue(caughtUp, 'roster_projection_checkpoint', { checkpoint: 'logs' })).toBeGreaterThan(0);
         expect(metricValue(caughtUp, 'roster_dependency_up', { dependency: 'kafka' })).toBe(1);
         expect(metricValue(caughtUp, 'roster_dependency_up', { dependency: 'projections' })).toBe(1);

@@ -1,5 +1,4 @@
-import type { EventStore } from '@roster/event-store';
-import type { KafkaLogRelay } from '@roster/log-relay';
+import type { EventStore, GlobalLogFilter } from '@roster/event-store';
 import { LOG_EVENT_RECORDED, LOG_STREAMS } from '@roster/logs';
 import { EventLogLagMeter, MetricsRegistry } from '@roster/observability';
 import { ProjectionSet, type Projection, type ProjectionRunner } from '@roster/read-models';
@@ -38,24 +37,39 @@ export const collectProjectionLag = (
   }
 };
 
-/** `roster_relay_lag_positions` and `roster_relay_lag_seconds`: how far Kafka is behind the event store's log events. */
-export const collectRelayLag = (
-  metrics: MetricsRegistry,
-  store: EventStore,
-  relay: Pick<KafkaLogRelay, 'position'>,
-): void => {
+/** What a relay to Kafka takes from the event log, and its label in the lag series. */
+export interface MeasuredRelay {
+  relay: { readonly position: bigint };
+  name: string;
+  filter: GlobalLogFilter;
+}
+
+/** The log events' relay, as measured by collectRelayLag. */
+export const logRelayMeasure = (relay: { readonly position: bigint }): MeasuredRelay => ({
+  relay,
+  name: 'log-events',
+  filter: { streamPrefixes: [LOG_STREAMS], eventTypes: [LOG_EVENT_RECORDED] },
+});
+
+/**
+ * `roster_relay_lag_positions` and `roster_relay_lag_seconds` per relay (`relay` label): how far Kafka is behind the
+ * events of the event store that relay takes.
+ */
+export const collectRelayLag = (metrics: MetricsRegistry, store: EventStore, relays: readonly MeasuredRelay[]) => {
   const positions = metrics.gauge(
     'roster_relay_lag_positions',
-    'Head of the event log minus the position of the last log event relayed to Kafka, while one is waiting (else 0)',
+    'Head of the event log minus the position of the last event relayed to Kafka, while one is waiting (else 0)',
   );
   const seconds = metrics.gauge(
     'roster_relay_lag_seconds',
-    'Age of the oldest log event not yet relayed to Kafka (0 when caught up)',
+    'Age of the oldest event not yet relayed to Kafka (0 when caught up)',
   );
-  const meter = new EventLogLagMeter(store, { streamPrefixes: [LOG_STREAMS], eventTypes: [LOG_EVENT_RECORDED] });
-  metrics.addCollector(async () => {
-    const lag = await meter.measure(relay.position);
-    positions.set({}, lag.positions);
-    seconds.set({}, lag.seconds);
-  });
+  for (const { relay, name, filter } of relays) {
+    const meter = new EventLogLagMeter(store, filter);
+    metrics.addCollector(async () => {
+      const lag = await meter.measure(relay.position);
+      positions.set({ relay: name }, lag.positions);
+      seconds.set({ relay: name }, lag.seconds);
+    });
+  }
 };

@@ -14,7 +14,8 @@ import {
 import { openStorage, runService } from '@roster/runtime';
 import { KafkaLogRelay } from '@roster/log-relay';
 import { kafkaFor, kafkaReadiness } from '../../log-exporter/src/log-export-host';
-import { collectProjectionLag, collectRelayLag } from './lag-metrics';
+import { KafkaIntegrationRelay, integrationRelayRoute } from '@roster/integration-events';
+import { collectProjectionLag, collectRelayLag, logRelayMeasure } from './lag-metrics';
 
 @Module({})
 class ProjectorModule {}
@@ -44,8 +45,17 @@ void runService('projector', async () => {
           report: reportTo(logger),
         })
       : undefined;
-  if (!relay) logger.warn('KAFKA_BROKERS is not set: log events are not relayed to Kafka');
+  // Integration events (CloudEvents) for other services' subscribers, on their own topic.
+  const integrationRelay =
+    config.kafkaBrokers.length > 0
+      ? new KafkaIntegrationRelay(storage.eventStore, kafkaFor(config, 'roster-projector-integration'), {
+          topic: config.kafkaIntegrationTopic,
+          report: reportTo(logger),
+        })
+      : undefined;
+  if (!relay) logger.warn('KAFKA_BROKERS is not set: log and integration events are not relayed to Kafka');
   await relay?.start();
+  await integrationRelay?.start();
   const metrics = new MetricsRegistry();
   const checkpoint = metrics.gauge(
     'roster_projection_checkpoint',
@@ -53,11 +63,19 @@ void runService('projector', async () => {
   );
   for (const r of [runner, logsRunner]) checkpoint.set({ checkpoint: r.checkpointName }, () => Number(r.position));
   if (relay) checkpoint.set({ checkpoint: 'kafka-relay' }, () => Number(relay.position));
+  if (integrationRelay) {
+    checkpoint.set({ checkpoint: 'kafka-integration-relay' }, () => Number(integrationRelay.position));
+  }
   collectProjectionLag(metrics, storage.eventStore, [
     { runner, projections: registryProjections },
     { runner: logsRunner, projections: logProjections },
   ]);
-  if (relay) collectRelayLag(metrics, storage.eventStore, relay);
+  if (relay && integrationRelay) {
+    collectRelayLag(metrics, storage.eventStore, [
+      logRelayMeasure(relay),
+      { relay: integrationRelay, name: 'integration-events', filter: integrationRelayRoute.filter },
+    ]);
+  }
   const app = await NestFactory.create(
     {
       module: ProjectorModule,
@@ -87,6 +105,7 @@ void runService('projector', async () => {
     stop: async () => {
       await app.close();
       await relay?.stop();
+      await integrationRelay?.stop();
       await retention.stop();
       await runner.stop();
       await logsRunner.stop();

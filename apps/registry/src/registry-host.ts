@@ -24,7 +24,8 @@ import { TokenService } from './oauth/token.service';
 import { ManagementCallLog } from './logs/management-call-log';
 import { KafkaLogRelay } from '@roster/log-relay';
 import { kafkaFor, kafkaReadiness, startLogExport } from '../../log-exporter/src/log-export-host';
-import { collectProjectionLag, collectRelayLag } from '../../projector/src/lag-metrics';
+import { KafkaIntegrationRelay, integrationRelayRoute } from '@roster/integration-events';
+import { collectProjectionLag, collectRelayLag, logRelayMeasure } from '../../projector/src/lag-metrics';
 import { TokenExchangeLog } from './logs/token-exchange-log';
 import { DynamicRegistration } from './registration/dynamic-registration';
 import { registerRegistrationRoutes } from './registration/registration.routes';
@@ -158,8 +159,20 @@ export const startRegistryHost = async (
         report: reportTo(logger),
       })
     : undefined;
+  const integrationRelay = relayed
+    ? new KafkaIntegrationRelay(storage.eventStore, kafkaFor(config, 'roster-integration-relay'), {
+        topic: config.kafkaIntegrationTopic,
+        report: reportTo(logger),
+      })
+    : undefined;
   await relay?.start();
-  if (relay) collectRelayLag(metrics, storage.eventStore, relay);
+  await integrationRelay?.start();
+  if (relay && integrationRelay) {
+    collectRelayLag(metrics, storage.eventStore, [
+      logRelayMeasure(relay),
+      { relay: integrationRelay, name: 'integration-events', filter: integrationRelayRoute.filter },
+    ]);
+  }
   await app.listen(config.port, '0.0.0.0');
   logger.log(`listening on ${config.publicUrl} (event store: ${config.eventStore}, port ${config.port})`);
 
@@ -171,6 +184,7 @@ export const startRegistryHost = async (
       await app.close();
       await exporter?.stop();
       await relay?.stop();
+      await integrationRelay?.stop();
       await feed?.stop();
       await retention?.stop();
       await freshness.close();

@@ -19,6 +19,8 @@ export interface RosterConfig {
   kafkaBrokers: string[];
   /** Kafka topic of log events (one per deployment when several share a broker). */
   kafkaLogTopic: string;
+  /** Kafka topic of integration events (CloudEvents) for event subscribers. */
+  kafkaIntegrationTopic: string;
   /** Longest pause between two delivery attempts of a failing log stream (exponential backoff with jitter). */
   logStreamMaxRetryDelaySeconds: number;
   /** A log stream failing continuously this long is suspended (Auth0: 7 days). */
@@ -115,6 +117,7 @@ export const readRosterConfig = (mode: RunMode, env: Env = process.env): RosterC
     registrationIpRateLimitPerMinute: readInt(env, 'DCR_IP_RATE_LIMIT', 60, 1, 100000000),
     registrationMaxClients: readInt(env, 'DCR_MAX_CLIENTS', 1000, 1, 10000000),
     kafkaLogTopic: readKafkaTopic(env, 'KAFKA_LOG_TOPIC', 'roster.log-events.v1'),
+    kafkaIntegrationTopic: readKafkaTopic(env, 'KAFKA_INTEGRATION_TOPIC', 'roster.integration-events.v1'),
     logStreamMaxRetryDelaySeconds: readInt(env, 'LOG_STREAM_MAX_RETRY_DELAY_SECONDS', 60, 1, 3600),
     // Auth0 pauses a stream unreachable for 7 consecutive days.
     logStreamSuspendAfterSeconds: readInt(env, 'LOG_STREAM_SUSPEND_AFTER_SECONDS', 7 * 86400, 60, 365 * 86400),
