@@ -49,6 +49,7 @@ import { ManagementCallLog } from './logs/management-call-log';
 import { TokenExchangeLog } from './logs/token-exchange-log';
 import { InitialAccessTokensController } from './management/initial-access-tokens/initial-access-tokens.controller';
 import { DynamicRegistration, RegistrationLimits } from './registration/dynamic-registration';
+import { RegistrationCap } from './registration/registration-cap';
 import { TenantKeys } from './tenancy/tenant-keys';
 
 /** What the registry needs from the process that hosts it (all-in-one or the registry service alone). */
@@ -139,18 +140,24 @@ export class RegistryModule {
         { provide: ClientAuthLimiters, useValue: new ClientAuthLimiters() },
         {
           provide: DynamicRegistration,
-          useFactory: (write: WriteModel, lookups: RegistryLookups, hasher: SecretHasher, clock: Clock) =>
+          useFactory: (
+            write: WriteModel,
+            lookups: RegistryLookups,
+            hasher: SecretHasher,
+            clock: Clock,
+            connectionIds: TenantConnectionIds,
+          ) =>
             new DynamicRegistration(
               write,
               lookups,
               hasher,
-              new ClientsReader(db),
-              new ConnectionsReader(db),
+              new RegistrationCap(new ClientsReader(db), settings.registrationMaxClients),
+              connectionIds,
               new RegistrationLimits(settings),
               settings,
               clock,
             ),
-          inject: [WriteModel, RegistryLookups, SecretHasher, Clock],
+          inject: [WriteModel, RegistryLookups, SecretHasher, Clock, TenantConnectionIds],
         },
         {
           provide: TokenService,

@@ -1,8 +1,8 @@
 import { tenantBaseUrl } from '@roster/config';
 import { RosterError } from '@roster/errors';
-import { ClientsReader, ConnectionsReader } from '@roster/read-models';
 import {
   ApplicationState,
+  RegistrationEvaluation,
   RegistrationProblem,
   TenantSettings,
   applicationDecider,
@@ -21,6 +21,8 @@ import { Clock } from '../infrastructure/clock';
 import { RegistrySettings } from '../infrastructure/registry-settings';
 import { WriteModel } from '../infrastructure/write-model';
 import type { RegistryLookups } from '../tenancy/registry-lookups';
+import type { TenantConnectionIds } from '../tenancy/tenant-connection-ids';
+import type { RegistrationCap } from './registration-cap';
 
 /** What every registration event records as its actor. */
 const METADATA: CommandMetadata = { actor: 'dynamic_registration' };
@@ -85,8 +87,8 @@ export class DynamicRegistration {
     private readonly write: WriteModel,
     private readonly lookups: RegistryLookups,
     private readonly hasher: SecretHasher,
-    private readonly clients: ClientsReader,
-    private readonly connections: ConnectionsReader,
+    private readonly cap: RegistrationCap,
+    private readonly connections: TenantConnectionIds,
     private readonly limits: RegistrationLimits,
     private readonly settings: RegistrySettings,
     private readonly clock: Clock,
@@ -106,14 +108,21 @@ export class DynamicRegistration {
       security_mode: tenantSettings.dynamic_client_registration_security_mode ?? 'strict',
     });
     if (!evaluation.ok) throw registrationError(evaluation.problem);
-    const cap = this.settings.registrationMaxClients;
-    if ((await this.clients.countDynamicallyRegistered(tenant, cap)) >= cap) {
-      throw new RosterError(
-        'validation',
-        'invalid_client_metadata',
-        `This tenant holds its maximum of ${cap} dynamically registered clients`,
-      );
+    await this.cap.reserve(tenant);
+    try {
+      return await this.registerReserved(tenant, clientId, evaluation, initialToken);
+    } catch (error) {
+      this.cap.release(tenant);
+      throw error;
     }
+  }
+
+  private async registerReserved(
+    tenant: string,
+    clientId: string,
+    evaluation: Extract<RegistrationEvaluation, { ok: true }>,
+    initialToken: string | undefined,
+  ): Promise<RegistrationAnswer> {
     const at = this.clock.isoNow();
     if (initialToken) {
       await this.write.execute(
@@ -139,12 +148,14 @@ export class DynamicRegistration {
           settings: evaluation.settings,
           secret_hash: this.hasher.hash(secret),
           // Auth0: third-party applications use the tenant's domain connections only.
-          enabled_connections: await this.connections.domainIds(tenant),
+          enabled_connections: await this.connections.domainOf(tenant),
           registration: { metadata: evaluation.extras, access_token_hash: this.hasher.hash(accessToken) },
         },
       },
       METADATA,
-      { newStream: true },
+      // A registered client is served from the write model (RFC 7592, the token endpoint, GET clients/{id}); the
+      // lists of the Management API show it once the projection has it, milliseconds later.
+      { newStream: true, withoutReadModel: true },
     );
     return this.answer(tenant, state, { status: 201, secret, accessToken });
   }
@@ -202,6 +213,7 @@ export class DynamicRegistration {
       { type: 'RemoveApplication', data: { tenant, client_id: clientId, at: this.clock.isoNow() } },
       METADATA,
     );
+    this.cap.release(tenant);
     return { status: 204, clientId };
   }
 

@@ -7,6 +7,7 @@ import { ConnectionsReader } from '@roster/read-models';
  */
 export class TenantConnectionIds {
   private readonly cached = new Map<string, Promise<string[]>>();
+  private readonly cachedDomain = new Map<string, Promise<string[]>>();
 
   constructor(
     private readonly connections: ConnectionsReader,
@@ -14,18 +15,28 @@ export class TenantConnectionIds {
   ) {}
 
   of(tenant: string): Promise<string[]> {
-    if (!this.onlyWriter) return this.connections.allIds(tenant);
-    let ids = this.cached.get(tenant);
-    if (!ids) {
-      ids = this.connections.allIds(tenant);
-      this.cached.set(tenant, ids);
-      ids.catch(() => this.cached.delete(tenant));
-    }
-    return ids;
+    return this.remembered(this.cached, tenant, () => this.connections.allIds(tenant));
   }
 
-  /** Called after a connection of the tenant was created or removed (and the read model shows it). */
+  /** The tenant's domain connections: the ones a dynamically registered (third-party) application gets. */
+  domainOf(tenant: string): Promise<string[]> {
+    return this.remembered(this.cachedDomain, tenant, () => this.connections.domainIds(tenant));
+  }
+
+  /** Called after a connection of the tenant was created, changed or removed (and the read model shows it). */
   changed(tenant: string): void {
     this.cached.delete(tenant);
+    this.cachedDomain.delete(tenant);
+  }
+
+  private remembered(cache: Map<string, Promise<string[]>>, tenant: string, read: () => Promise<string[]>) {
+    if (!this.onlyWriter) return read();
+    let ids = cache.get(tenant);
+    if (!ids) {
+      ids = read();
+      cache.set(tenant, ids);
+      ids.catch(() => cache.delete(tenant));
+    }
+    return ids;
   }
 }

@@ -155,8 +155,9 @@ export class ClientsController {
     @Param('id') id: string,
     @Query(QueryValidation) query: ListQueryDto,
   ): Promise<unknown> {
-    if (!(await this.clients.exists(tenant, id)))
-      throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
+    // The write model, like GET clients/{id}: a client registered a moment ago exists before the read model has it.
+    const { state } = await this.write.load<ApplicationState>(applicationStream(tenant, id), applicationDecider);
+    if (state.status !== 'active') throw new RosterError('not_found', 'inexistent_client', 'Client not found.');
     return this.connections.listForClient(tenant, id, { from: query.from, take: query.take });
   }
 }

@@ -99,6 +99,7 @@ export class UpdateConnectionHandler implements ICommandHandler<UpdateConnection
   constructor(
     private readonly write: WriteModel,
     private readonly connections: ConnectionsReader,
+    private readonly connectionIds: TenantConnectionIds,
     private readonly clock: Clock,
   ) {}
 
@@ -117,6 +118,8 @@ export class UpdateConnectionHandler implements ICommandHandler<UpdateConnection
       },
       command.metadata,
     );
+    // is_domain_connection may have changed: which connections registered applications get.
+    this.connectionIds.changed(command.tenant);
     return view(this.connections, command.tenant, command.connectionId);
   }
 }
