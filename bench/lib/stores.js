@@ -21,7 +21,7 @@ const storesToRun = () => {
 
 /**
  * Starts Roster on `store`, runs `fn(roster)`, then stops it and drops its scratch database. `options.main` runs another
- * build (see ./reference-build.js); `withRoster(store, fn)` is the short form.
+ * build (see ./reference-build.js), `options.env` adds environment; `withRoster(store, fn)` is the short form.
  */
 const withRoster = (store, options, fn) => {
   if (typeof options === 'function') return withRoster(store, {}, options);
@@ -32,7 +32,12 @@ const withRoster = (store, options, fn) => {
       onCleanup(db.drop);
       databaseUrl = db.url;
     }
-    const roster = await startRoster({ eventStore: store.eventStore, databaseUrl, main: options.main });
+    const roster = await startRoster({
+      eventStore: store.eventStore,
+      databaseUrl,
+      main: options.main,
+      env: options.env,
+    });
     onCleanup(roster.stop);
     return fn(roster);
   });
