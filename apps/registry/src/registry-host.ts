@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Module, DynamicModule } from '@nestjs/common';
-import type { RosterConfig } from '@roster/config';
+import { ConfigError, type RosterConfig } from '@roster/config';
 import { HealthModule, MetricsRegistry, ReadinessCheck, createLogger, reportTo } from '@roster/observability';
 import {
   LOGS_CHECKPOINT,
@@ -14,7 +14,9 @@ import {
 import type { CommandMetrics } from './infrastructure/write-model';
 import { Storage, loadOrCreateSecretsKey, openStorage } from '@roster/runtime';
 import { createSecretCrypto, parseSecretsKey } from '@roster/security';
+import { OPERATOR_TENANT } from './auth/management-scopes';
 import { BootstrapService } from './bootstrap/bootstrap.service';
+import { TenantKeys } from './tenancy/tenant-keys';
 import { createHttpApp } from './http/http-app';
 import { ChangeFeed } from './infrastructure/change-feed';
 import { StreamStateCache } from './infrastructure/stream-state-cache';
@@ -149,6 +151,26 @@ export const startRegistryHost = async (
   registerRegistrationRoutes(fastify, app.get(DynamicRegistration));
   await app.init();
   await app.get(BootstrapService).ensureBootstrapped();
+  // A SECRETS_KEY other than the one the stored keys were sealed with would fail every token and hash check while
+  // the process looked healthy: refuse to start instead.
+  const keysOpen = await app
+    .get(TenantKeys)
+    .signingKey(OPERATOR_TENANT)
+    .then(() => true)
+    .catch(() => false);
+  if (!keysOpen) {
+    await app.close();
+    await feed?.stop();
+    await retention?.stop();
+    await freshness.close();
+    await logsFreshness.close();
+    await runner?.stop();
+    await logsRunner?.stop();
+    await storage.close();
+    throw new ConfigError(
+      'SECRETS_KEY does not open the keys stored with this data: use the key this deployment was created with',
+    );
+  }
   // All-in-one also delivers the log streams, from the event store's own log (and relays to Kafka when one is set).
   const exporter = options.runProjections
     ? await startLogExport(config, storage, secrets, { kind: 'event-store' }, metrics)
