@@ -3,6 +3,7 @@ import {
   AllStreamSubscription,
   AppendExpectedRevision,
   BACKWARDS,
+  CancelledError,
   END,
   EventStoreDBClient,
   Filter,
@@ -11,6 +12,7 @@ import {
   START,
   STREAM_EXISTS,
   StreamNotFoundError,
+  UnavailableError,
   WrongExpectedVersionError,
   eventTypeFilter,
   excludeSystemEvents,
@@ -125,14 +127,13 @@ export class EsdbEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
-    const after = options.after ?? 0n;
     const filter = normalizeFilter(options.filter);
-    const source = this.client.subscribeToAll({ fromPosition: toReadPosition(after), filter: toServerFilter(filter) });
     const subscription = new EsdbSubscription(
-      source,
+      (after) => this.client.subscribeToAll({ fromPosition: toReadPosition(after), filter: toServerFilter(filter) }),
+      options.after ?? 0n,
       (resolved) => {
         const event = toRecordedEvent(resolved);
-        return event && event.position > after && matchesFilter(event, filter) ? event : undefined;
+        return event && matchesFilter(event, filter) ? event : undefined;
       },
       () => this.subscriptions.delete(subscription),
     );
@@ -163,43 +164,103 @@ export class EsdbEventStore implements EventStore {
   }
 }
 
-/** Adapts the client's Readable subscription; `close()` also ends a pending `next()`, which unsubscribe alone may not. */
+/** How long a subscription keeps resubscribing while the server stays unreachable, before it fails. */
+const RESUBSCRIBE_FOR_MS = 60_000;
+const RESUBSCRIBE_MAX_DELAY_MS = 2_000;
+
+/**
+ * Adapts the client's Readable subscription; `close()` also ends a pending `next()`, which unsubscribe alone may not.
+ *
+ * It outlives a server restart. The client's subscription then ends with UnavailableError or CancelledError, the
+ * errors on which the client itself drops its connection and opens a new one on the next call. So this subscribes
+ * again after the last event it delivered: the new subscription starts after that position and runs in log order, so
+ * nothing after it is missed, and the `> delivered` check drops anything the server hands out twice. Any other error,
+ * or a server still unreachable after RESUBSCRIBE_FOR_MS, ends the iteration with that error as before; consumers
+ * then resume from their own checkpoint.
+ */
 class EsdbSubscription implements EventSubscription {
   private closed = false;
   private signalClosed!: () => void;
   private readonly closedSignal = new Promise<IteratorReturnResult<undefined>>((resolve) => {
     this.signalClosed = () => resolve({ done: true, value: undefined });
   });
+  private source: AllStreamSubscription;
+  /** Position of the last event handed out (or the start checkpoint): where a new subscription starts after. */
+  private delivered: bigint;
+  /** When the current run of failed subscriptions began; cleared once a subscription gets through. */
+  private failingSince?: number;
+  private failures = 0;
 
   constructor(
-    private readonly source: AllStreamSubscription,
+    private readonly open: (after: bigint) => AllStreamSubscription,
+    after: bigint,
     private readonly accept: (resolved: EsdbResolvedEvent) => RecordedEvent | undefined,
     private readonly onClose: () => void,
-  ) {}
+  ) {
+    this.delivered = after;
+    this.source = this.subscribe();
+  }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.signalClosed();
     this.onClose();
-    await this.source.unsubscribe();
+    // Cancelling a stream that already failed may fail too: closing still succeeds.
+    await this.source.unsubscribe().catch(() => undefined);
     this.source.destroy();
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
-    const iterator: AsyncIterator<EsdbResolvedEvent> = this.source[Symbol.asyncIterator]();
     try {
       for (;;) {
-        const next = await Promise.race([iterator.next(), this.closedSignal]);
-        if (next.done || this.closed) return;
-        const event = this.accept(next.value);
-        if (event) yield event;
+        const source = this.source;
+        try {
+          const iterator: AsyncIterator<EsdbResolvedEvent> = source[Symbol.asyncIterator]();
+          for (;;) {
+            const next = await Promise.race([iterator.next(), this.closedSignal]);
+            if (next.done || this.closed) return;
+            this.connected();
+            const event = this.accept(next.value);
+            if (event && event.position > this.delivered) {
+              this.delivered = event.position;
+              yield event;
+            }
+          }
+        } catch (error) {
+          if (this.closed) return;
+          if (!(error instanceof UnavailableError || error instanceof CancelledError)) throw error;
+          this.failingSince ??= Date.now();
+          if (Date.now() - this.failingSince > RESUBSCRIBE_FOR_MS) throw error;
+          this.failures += 1;
+          await Promise.race([
+            new Promise((resolve) => setTimeout(resolve, Math.min(RESUBSCRIBE_MAX_DELAY_MS, 100 * 2 ** this.failures))),
+            this.closedSignal,
+          ]);
+          if (this.closed) return;
+          source.destroy();
+          this.source = this.subscribe();
+        }
       }
-    } catch (error) {
-      if (!this.closed) throw error;
     } finally {
       await this.close();
     }
+  }
+
+  private subscribe(): AllStreamSubscription {
+    const source = this.open(this.delivered);
+    // The client re-emits a failed call as an 'error' of the subscription. Unheard (nobody reads it yet) that would
+    // crash the process, and a mere listener would leave the subscription hanging: destroyed with the error, it
+    // throws it at the next read instead.
+    source.on('error', (error) => source.destroy(error));
+    // The server confirms a subscription first thing: the server is back.
+    source.once('confirmation', () => this.connected());
+    return source;
+  }
+
+  private connected(): void {
+    this.failingSince = undefined;
+    this.failures = 0;
   }
 }
 

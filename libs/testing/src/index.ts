@@ -1,3 +1,4 @@
 export * from './services';
 export * from './decider-specification';
 export * from './kafka';
+export * from './eventstore';
