@@ -231,7 +231,7 @@ describe('docker-compose.yml', () => {
 
   it('brings up EventStoreDB, PostgreSQL, Kafka and the three split services', () => {
     const images = Object.values(services).map((s) => s.image?.replace(/:[^/:]*$/, ''));
-    expect(images).toEqual(expect.arrayContaining(['eventstore/eventstore', 'postgres', 'apache/kafka']));
+    expect(images).toEqual(expect.arrayContaining(['kurrentplatform/kurrentdb', 'postgres', 'apache/kafka']));
     expect(roster.map(([, s]) => splitModeOf(s.command)).sort()).toEqual([...SPLIT_MODES].sort());
   });
 
