@@ -158,8 +158,13 @@ export const startRegistryHost = async (
     .signingKey(OPERATOR_TENANT)
     .then(() => true)
     .catch(() => false);
-  if (!keysOpen) {
+  // What runs from here on and stops before the rest (see `stop`).
+  const started: { stop(): Promise<void> }[] = [];
+  // HTTP first: app.close() stops accepting connections and waits for the requests in flight (their commands append
+  // and wait for the projections, which therefore stop later); then the background work, then the stores.
+  const stop = async () => {
     await app.close();
+    for (const service of started) await service.stop();
     await feed?.stop();
     await retention?.stop();
     await freshness.close();
@@ -167,6 +172,9 @@ export const startRegistryHost = async (
     await runner?.stop();
     await logsRunner?.stop();
     await storage.close();
+  };
+  if (!keysOpen) {
+    await stop();
     throw new ConfigError(
       'SECRETS_KEY does not open the keys stored with this data: use the key this deployment was created with',
     );
@@ -187,6 +195,7 @@ export const startRegistryHost = async (
         report: reportTo(logger),
       })
     : undefined;
+  for (const service of [exporter, relay, integrationRelay]) if (service) started.push(service);
   await relay?.start();
   await integrationRelay?.start();
   if (relay && integrationRelay) {
@@ -198,22 +207,5 @@ export const startRegistryHost = async (
   await app.listen(config.port, '0.0.0.0');
   logger.log(`listening on ${config.publicUrl} (event store: ${config.eventStore}, port ${config.port})`);
 
-  return {
-    storage,
-    // HTTP first: app.close() stops accepting connections and waits for the requests in flight (their commands
-    // append and wait for the projections, which therefore stop later); then the background work, then the stores.
-    stop: async () => {
-      await app.close();
-      await exporter?.stop();
-      await relay?.stop();
-      await integrationRelay?.stop();
-      await feed?.stop();
-      await retention?.stop();
-      await freshness.close();
-      await logsFreshness.close();
-      await runner?.stop();
-      await logsRunner?.stop();
-      await storage.close();
-    },
-  };
+  return { storage, stop };
 };
