@@ -1,19 +1,9 @@
-import { randomBytes } from 'crypto';
-import { mkdtemp, rm } from 'fs/promises';
-import { tmpdir } from 'os';
-import * as path from 'path';
 import { ManagementClient as Auth0ManagementClient } from 'auth0';
-import {
-  createScratchDatabase,
-  describeWithEventStore,
-  describeWithService,
-  kafkaBrokers,
-  uniqueTopic,
-  useEventStoreServer,
-} from '@roster/testing';
-import { ManagementClient, fetchToken, freePort, managementClient } from '../support/roster-instance';
+import { describeWithEventStore, describeWithService, useEventStoreServer } from '@roster/testing';
+import { ManagementClient, fetchToken, managementClient } from '../support/roster-instance';
 import { HttpWebhookReceiver } from '../receivers';
-import { DIST, NodeService, ensureFreshBuild, sleep } from './node-service';
+import { SplitServices, startSplitServices } from '../operations/split-services';
+import { NodeService, sleep } from './node-service';
 
 const WEBHOOK_AUTHORIZATION = 'Bearer rolling-webhook-0123456789';
 
@@ -28,73 +18,39 @@ type EventStoreEnv = () => Record<string, string>;
  * that was answered is in the read models, and every log event of the tenant reaches the webhook.
  */
 const rollingRestarts = (eventStoreEnv: EventStoreEnv): void => {
-  const bootstrapId = `roll_admin_${randomBytes(8).toString('hex')}`;
-  const bootstrapSecret = randomBytes(36).toString('base64url');
-  let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
-  let dataDir: string | undefined;
+  let split: SplitServices | undefined;
   let registry: NodeService;
   let projector: NodeService;
   let exporter: NodeService;
   let webhook: HttpWebhookReceiver;
   let base: string;
+  let bootstrapId: string;
+  let bootstrapSecret: string;
   let api: ManagementClient;
 
-  const services = () => [projector, registry, exporter].filter(Boolean);
   const withLogs = (body: () => Promise<void>) => async () => {
     try {
       await body();
     } catch (error) {
-      const logs = `${services()
-        .map((s) => s.logs(5000))
-        .join('\n')}\n${webhook?.summary() ?? ''}`;
+      const logs = `${(split?.all ?? []).map((s) => s.logs(5000)).join('\n')}\n${webhook?.summary() ?? ''}`;
       if (error instanceof Error) error.message += `\n\n${logs}`;
       throw error;
     }
   };
 
   beforeAll(async () => {
-    ensureFreshBuild();
-    scratch = await createScratchDatabase('roster_roll');
-    dataDir = await mkdtemp(path.join(tmpdir(), 'roster-roll-'));
     webhook = await HttpWebhookReceiver.start({ format: 'JSONARRAY', authorization: WEBHOOK_AUTHORIZATION });
-    const ports = new Set<number>();
-    while (ports.size < 3) ports.add(await freePort());
-    const [registryPort, projectorPort, exporterPort] = [...ports];
-    const publicUrl = `http://127.0.0.1:${registryPort}`;
-    const env = {
-      ...eventStoreEnv(),
-      DATABASE_URL: scratch.url,
-      SECRETS_KEY: randomBytes(32).toString('base64'),
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      KAFKA_LOG_TOPIC: uniqueTopic('roster-roll'),
-      PUBLIC_URL: publicUrl,
-      DATA_DIR: dataDir,
-      BOOTSTRAP_CLIENT_ID: bootstrapId,
-      BOOTSTRAP_CLIENT_SECRET: bootstrapSecret,
-      MANAGEMENT_RATE_LIMIT: '100000',
-      LOG_STREAM_MAX_RETRY_DELAY_SECONDS: '2',
-    };
-    const service = (name: string, file: string, port: number) =>
-      new NodeService(name, file, { ...env, PORT: String(port) }, port);
-    projector = service('projector', DIST.projector, projectorPort);
-    registry = service('registry', DIST.registry, registryPort);
-    exporter = service('log-exporter', DIST.logExporter, exporterPort);
-    for (const s of [projector, registry, exporter]) {
-      s.start();
-      await s.waitReady(60_000);
-    }
-    base = `${publicUrl}/tenants/default`;
-    api = managementClient(
-      base,
-      await fetchToken(`${base}/oauth/token`, bootstrapId, bootstrapSecret, `${base}/api/v2/`),
-    );
+    split = await startSplitServices({ kafka: true, env: eventStoreEnv() });
+    ({ registry, projector } = split);
+    exporter = split.exporter!;
+    ({ BOOTSTRAP_CLIENT_ID: bootstrapId, BOOTSTRAP_CLIENT_SECRET: bootstrapSecret } = split.env);
+    base = `${split.env.PUBLIC_URL}/tenants/default`;
+    api = split.api;
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all(services().map((s) => (s.running ? s.stop('SIGTERM', 15_000) : undefined)));
+    await split?.stop();
     await webhook?.close();
-    await scratch?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   it(

@@ -113,22 +113,14 @@ export const CLIENT_METADATA_RULES: Readonly<Record<string, FieldRule>> = {
 const WEB_PAGE_FIELDS = ['logo_uri', 'client_uri', 'policy_uri', 'tos_uri'] as const;
 
 /** The metadata after the shape pass, with every default applied. */
-export interface ClientMetadata {
+export interface ClientMetadata extends RegistrationExtras {
   client_name?: string;
   application_type: ApplicationType;
   redirect_uris: string[];
   post_logout_redirect_uris: string[];
   grant_types: string[];
-  response_types: string[];
   token_endpoint_auth_method: TokenEndpointAuthMethod;
   logo_uri?: string;
-  client_uri?: string;
-  policy_uri?: string;
-  tos_uri?: string;
-  contacts?: string[];
-  scope?: string;
-  software_id?: string;
-  software_version?: string;
 }
 
 export interface RegistrationContext {
