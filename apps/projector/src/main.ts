@@ -12,10 +12,9 @@ import {
   registryProjections,
 } from '@roster/read-models';
 import { openStorage, runService } from '@roster/runtime';
-import { KafkaLogRelay } from '@roster/log-relay';
-import { kafkaFor, kafkaReadiness } from '../../log-exporter/src/log-export-host';
-import { KafkaIntegrationRelay, integrationRelayRoute } from '@roster/integration-events';
-import { collectProjectionLag, collectRelayLag, logRelayMeasure } from './lag-metrics';
+import { kafkaReadiness } from '../../log-exporter/src/log-export-host';
+import { startKafkaRelays } from './kafka-relays';
+import { collectProjectionLag } from './lag-metrics';
 
 @Module({})
 class ProjectorModule {}
@@ -37,45 +36,25 @@ void runService('projector', async () => {
   }
   const retention = new LogRetentionJob(storage.readModels, reportTo(logger));
   retention.start();
-  // Log events go on to Kafka for the log-exporter (and any other consumer) when a broker is configured.
-  const relay =
-    config.kafkaBrokers.length > 0
-      ? new KafkaLogRelay(storage.eventStore, kafkaFor(config, 'roster-projector'), {
-          topic: config.kafkaLogTopic,
-          report: reportTo(logger),
-        })
-      : undefined;
-  // Integration events (CloudEvents) for other services' subscribers, on their own topic.
-  const integrationRelay =
-    config.kafkaBrokers.length > 0
-      ? new KafkaIntegrationRelay(storage.eventStore, kafkaFor(config, 'roster-projector-integration'), {
-          topic: config.kafkaIntegrationTopic,
-          report: reportTo(logger),
-        })
-      : undefined;
-  if (!relay) logger.warn('KAFKA_BROKERS is not set: log and integration events are not relayed to Kafka');
-  await relay?.start();
-  await integrationRelay?.start();
   const metrics = new MetricsRegistry();
+  // Log events go on to Kafka for the log-exporter, and integration events for other services, when a broker is set.
+  const kafka =
+    config.kafkaBrokers.length > 0
+      ? await startKafkaRelays(config, storage.eventStore, metrics, logger, 'roster-projector')
+      : undefined;
+  if (!kafka) logger.warn('KAFKA_BROKERS is not set: log and integration events are not relayed to Kafka');
   const checkpoint = metrics.gauge(
     'roster_projection_checkpoint',
     'Global position of the last event applied to the read models',
   );
   for (const r of [runner, logsRunner]) checkpoint.set({ checkpoint: r.checkpointName }, () => Number(r.position));
-  if (relay) checkpoint.set({ checkpoint: 'kafka-relay' }, () => Number(relay.position));
-  if (integrationRelay) {
-    checkpoint.set({ checkpoint: 'kafka-integration-relay' }, () => Number(integrationRelay.position));
+  for (const { checkpoint: name, relay } of kafka?.relays ?? []) {
+    checkpoint.set({ checkpoint: name }, () => Number(relay.position));
   }
   collectProjectionLag(metrics, storage.eventStore, [
     { runner, projections: registryProjections },
     { runner: logsRunner, projections: logProjections },
   ]);
-  if (relay && integrationRelay) {
-    collectRelayLag(metrics, storage.eventStore, [
-      logRelayMeasure(relay),
-      { relay: integrationRelay, name: 'integration-events', filter: integrationRelayRoute.filter },
-    ]);
-  }
   const app = await NestFactory.create(
     {
       module: ProjectorModule,
@@ -89,7 +68,7 @@ void runService('projector', async () => {
               if (!runner.running || !logsRunner.running) throw new Error('stopped');
             },
           },
-          ...(relay ? [kafkaReadiness(config)] : []),
+          ...(kafka ? [kafkaReadiness(config)] : []),
         ]),
       ],
     },
@@ -104,8 +83,7 @@ void runService('projector', async () => {
     // its produce in flight was acknowledged.
     stop: async () => {
       await app.close();
-      await relay?.stop();
-      await integrationRelay?.stop();
+      await kafka?.stop();
       await retention.stop();
       await runner.stop();
       await logsRunner.stop();

@@ -24,10 +24,9 @@ import { RegistryModule } from './registry.module';
 import { registerTokenRoute } from './oauth/token.route';
 import { TokenService } from './oauth/token.service';
 import { ManagementCallLog } from './logs/management-call-log';
-import { KafkaLogRelay } from '@roster/log-relay';
-import { kafkaFor, kafkaReadiness, startLogExport } from '../../log-exporter/src/log-export-host';
-import { KafkaIntegrationRelay, integrationRelayRoute } from '@roster/integration-events';
-import { collectProjectionLag, collectRelayLag, logRelayMeasure } from '../../projector/src/lag-metrics';
+import { kafkaReadiness, startLogExport } from '../../log-exporter/src/log-export-host';
+import { startKafkaRelays } from '../../projector/src/kafka-relays';
+import { collectProjectionLag } from '../../projector/src/lag-metrics';
 import { TokenExchangeLog } from './logs/token-exchange-log';
 import { DynamicRegistration } from './registration/dynamic-registration';
 import { registerRegistrationRoutes } from './registration/registration.routes';
@@ -183,27 +182,10 @@ export const startRegistryHost = async (
   const exporter = options.runProjections
     ? await startLogExport(config, storage, secrets, { kind: 'event-store' }, metrics)
     : undefined;
-  const relay = relayed
-    ? new KafkaLogRelay(storage.eventStore, kafkaFor(config, 'roster-relay'), {
-        topic: config.kafkaLogTopic,
-        report: reportTo(logger),
-      })
+  const kafka = relayed
+    ? await startKafkaRelays(config, storage.eventStore, metrics, logger, 'roster-relay')
     : undefined;
-  const integrationRelay = relayed
-    ? new KafkaIntegrationRelay(storage.eventStore, kafkaFor(config, 'roster-integration-relay'), {
-        topic: config.kafkaIntegrationTopic,
-        report: reportTo(logger),
-      })
-    : undefined;
-  for (const service of [exporter, relay, integrationRelay]) if (service) started.push(service);
-  await relay?.start();
-  await integrationRelay?.start();
-  if (relay && integrationRelay) {
-    collectRelayLag(metrics, storage.eventStore, [
-      logRelayMeasure(relay),
-      { relay: integrationRelay, name: 'integration-events', filter: integrationRelayRoute.filter },
-    ]);
-  }
+  for (const service of [exporter, kafka]) if (service) started.push(service);
   await app.listen(config.port, '0.0.0.0');
   logger.log(`listening on ${config.publicUrl} (event store: ${config.eventStore}, port ${config.port})`);
 
