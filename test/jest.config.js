@@ -33,6 +33,10 @@ const project = (name, extra = {}) => ({
 });
 
 module.exports = {
+  // kafkajs keeps a reconnect timer alive after a consumer that lived through a broker restart was disconnected
+  // (kafka-log-source.restart.int.spec.ts: every stop and disconnect event fires, yet a socket comes back later), so
+  // the run ends when the tests have ended instead of waiting on it.
+  forceExit: true,
   projects: [
     project('unit'),
     project('int', {
