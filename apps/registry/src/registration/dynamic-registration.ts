@@ -58,8 +58,10 @@ export class RegistrationLimits {
     });
   }
 
+  /** The address first: one address refused does not spend the tenant's budget that others share. */
   take(tenant: string, ip: string): void {
-    for (const decision of [this.perAddress.take(`${tenant}@${ip}`), this.perTenant.take(tenant)]) {
+    for (const take of [() => this.perAddress.take(`${tenant}@${ip}`), () => this.perTenant.take(tenant)]) {
+      const decision = take();
       if (!decision.allowed) {
         throw new RosterError('rate_limited', 'temporarily_unavailable', 'Too many registrations; retry later', {
           details: { retryAfterSeconds: decision.retryAfterSeconds },
