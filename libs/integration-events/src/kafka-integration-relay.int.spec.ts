@@ -1,8 +1,8 @@
 import { randomUUID } from 'crypto';
 import type { IHeaders, Kafka } from 'kafkajs';
 import { SqlEventStore, type RecordedEvent } from '@roster/event-store';
-import { PgliteDatabase } from '@roster/sql';
-import { describeWithService, testKafka, uniqueGroupId, uniqueTopic } from '@roster/testing';
+import { describeWithService, uniqueGroupId, uniqueTopic } from '@roster/testing';
+import { relayTestStoreForEachTest } from '../../log-relay/src/relay.fixtures';
 import { appendLogEvents, draftOf } from '../../log-export/src/log-export.fixtures';
 import { ALL_FIXTURES, LEAK, registryStreamOf } from './integration-events.fixtures';
 import { INTEGRATION_EVENT_TYPES, integrationEventOf, type RegistryEvent } from './integration-event';
@@ -70,19 +70,9 @@ const readTopic = async (kafka: Kafka, topic: string, expected: number): Promise
 const ceIds = (messages: Received[]) => messages.map((m) => m.headers.ce_id);
 
 describeWithService('kafka', 'Kafka integration event relay', () => {
-  let db: PgliteDatabase;
   let store: SqlEventStore;
   let kafka: Kafka;
-
-  beforeEach(async () => {
-    db = await PgliteDatabase.open();
-    store = await SqlEventStore.create(db, { pollIntervalMs: 50 });
-    kafka = testKafka('integration-relay-test');
-  });
-  afterEach(async () => {
-    await store.close();
-    await db.close();
-  });
+  relayTestStoreForEachTest('integration-relay-test', (world) => ({ store, kafka } = world));
 
   it('publishes each registry change once as a CloudEvent, in order per tenant, keyed by resource, without secrets', async () => {
     const topic = uniqueTopic('integration');

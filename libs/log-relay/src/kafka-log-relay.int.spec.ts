@@ -3,8 +3,8 @@ import type { Kafka } from 'kafkajs';
 import { SqlEventStore } from '@roster/event-store';
 import { LOG_EVENT_RECORDED, logIdOf, logStream, type LogEventDraft } from '@roster/logs';
 import { decodeLogEventMessage, encodeLogEventMessage, type DecodedLogEvent } from '@roster/log-export';
-import { PgliteDatabase } from '@roster/sql';
-import { describeWithService, testKafka, uniqueGroupId, uniqueTopic } from '@roster/testing';
+import { describeWithService, uniqueGroupId, uniqueTopic } from '@roster/testing';
+import { relayTestStoreForEachTest } from './relay.fixtures';
 import { KafkaLogRelay, partitionOf } from './kafka-log-relay';
 
 const TENANTS = ['acme', 'globex', 'initech'];
@@ -61,19 +61,9 @@ const expectComplete = (seen: DecodedLogEvent[], total: number) => {
 };
 
 describeWithService('kafka', 'Kafka log relay', () => {
-  let db: PgliteDatabase;
   let store: SqlEventStore;
   let kafka: Kafka;
-
-  beforeEach(async () => {
-    db = await PgliteDatabase.open();
-    store = await SqlEventStore.create(db, { pollIntervalMs: 50 });
-    kafka = testKafka('relay-test');
-  });
-  afterEach(async () => {
-    await store.close();
-    await db.close();
-  });
+  relayTestStoreForEachTest('relay-test', (world) => ({ store, kafka } = world));
 
   it('relays every log event, keyed by tenant, in order per tenant, with the documented headers', async () => {
     const topic = uniqueTopic('relay');
