@@ -16,6 +16,11 @@ export interface BatchOptions {
   maxBatchSize: number;
   /** How long a batch waits for more events once it has one (default 0: only what is ready in this turn). */
   lingerMs?: number;
+  /**
+   * Cuts lingering short: called once per batch, its promise ending the wait early (a reader is waiting for the
+   * events already in hand, and a fuller batch is not worth their time).
+   */
+  hurry?: () => Promise<unknown>;
 }
 
 /**
@@ -25,7 +30,7 @@ export interface BatchOptions {
  */
 export async function* batchesOf(
   subscription: EventSubscription,
-  { maxBatchSize, lingerMs = 0 }: BatchOptions,
+  { maxBatchSize, lingerMs = 0, hurry }: BatchOptions,
 ): AsyncGenerator<RecordedEvent[]> {
   const events = subscription[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<RecordedEvent>> | undefined;
@@ -34,7 +39,12 @@ export async function* batchesOf(
     pending = undefined;
     if (first.done) return;
     const batch = [first.value];
-    const lingered = lingerMs > 0 ? notReadyAfter(lingerMs) : undefined;
+    const lingered =
+      lingerMs <= 0
+        ? undefined
+        : hurry
+          ? Promise.race([notReadyAfter(lingerMs), hurry().then(() => notReadyAfter(0))])
+          : notReadyAfter(lingerMs);
     let done = false;
     while (batch.length < maxBatchSize) {
       pending = events.next();

@@ -68,4 +68,21 @@ describe('batchesOf', () => {
     for await (const batch of batchesOf(source.subscription, { maxBatchSize: 10 })) all.push(positions(batch));
     expect(all).toEqual([[1, 2]]);
   });
+
+  it('linger for more events, and stop lingering when hurried', async () => {
+    const source = live();
+    let hurry: () => void = () => undefined;
+    const batches = batchesOf(source.subscription, {
+      maxBatchSize: 10,
+      lingerMs: 60_000,
+      hurry: () => new Promise<void>((resolve) => (hurry = resolve)),
+    });
+    source.push(1);
+    const first = batches.next();
+    setTimeout(() => source.push(2), 5);
+    setTimeout(() => hurry(), 20);
+    // Without the hurry this batch would wait a minute for an eleventh event.
+    expect(positions((await first).value as RecordedEvent[])).toEqual([1, 2]);
+    source.end();
+  });
 });

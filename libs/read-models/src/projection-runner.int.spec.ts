@@ -76,6 +76,15 @@ describe('ProjectionRunner on PGlite', () => {
     expect(await counts(db)).toEqual({ a: 1, b: 1, c: 1, d: 1, e: 1 });
   });
 
+  it('stops lingering for a fuller batch when a reader waits for the events it holds', async () => {
+    const r = runner([countingProjection(1)], { lingerMs: 60_000 });
+    await r.start();
+    const head = await tick(store, 'a');
+    // A minute's linger would time this wait out; the waiting reader cuts it short.
+    expect(await freshness(r).waitForPosition(head, 5000)).toBe(true);
+    expect(await counts(db)).toEqual({ a: 1 });
+  });
+
   it('rolls a failed batch back whole, then retries it', async () => {
     const head = await tick(store, 'a', 'b', 'c');
     // A retry delay long enough for the error listener to look at the database before the retry.

@@ -39,6 +39,8 @@ export class ProjectionRunner {
   private loop?: Promise<void>;
   private subscription?: EventSubscription;
   private wakeSleep?: () => void;
+  private wakeLinger?: () => void;
+  private hurryRequested = false;
   private readonly committedListeners = new Set<(position: bigint) => void>();
   private readonly errorListeners = new Set<(error: unknown) => void>();
 
@@ -127,7 +129,8 @@ export class ProjectionRunner {
     this.subscription = subscription;
     if (this.stopped) await subscription.close();
     try {
-      for await (const batch of batchesOf(subscription, { maxBatchSize: this.maxBatchSize, lingerMs: this.lingerMs })) {
+      const options = { maxBatchSize: this.maxBatchSize, lingerMs: this.lingerMs, hurry: () => this.hurried() };
+      for await (const batch of batchesOf(subscription, options)) {
         this.advance(await this.set.applyBatch(this.db, batch, this.committed));
         onBatchCommitted();
       }
@@ -135,6 +138,26 @@ export class ProjectionRunner {
       this.subscription = undefined;
       await subscription.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * A reader waits for events this runner may be holding back while it lingers for a fuller batch: apply what it has
+   * now. (The linger trades freshness for larger transactions, and is only worth it while nobody waits.)
+   */
+  hurry(): void {
+    this.hurryRequested = true;
+    const wake = this.wakeLinger;
+    this.wakeLinger = undefined;
+    wake?.();
+  }
+
+  /** Resolves at once after a `hurry()` not yet answered by a batch, else at the next `hurry()`. */
+  private hurried(): Promise<void> {
+    if (this.hurryRequested) {
+      this.hurryRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => (this.wakeLinger = resolve));
   }
 
   private advance(position: bigint): void {

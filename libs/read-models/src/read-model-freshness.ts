@@ -33,10 +33,13 @@ export class ReadModelFreshness {
   private polling = false;
   private closed = false;
 
+  private readonly runner?: ProjectionRunner;
+
   constructor(
     private readonly db: SqlDatabase,
     options: ReadModelFreshnessOptions = {},
   ) {
+    this.runner = options.runner;
     this.checkpoint = options.checkpoint ?? options.runner?.checkpointName ?? REGISTRY_CHECKPOINT;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     if (options.runner) {
@@ -65,7 +68,10 @@ export class ReadModelFreshness {
       };
       this.waiters.push(waiter);
       // The runner of this process reports every commit; other processes' runners are heard by NOTIFY or polling.
-      if (this.detachRunner) return;
+      if (this.runner) {
+        this.runner.hurry();
+        return;
+      }
       void this.startListening();
       void this.poll();
     });
