@@ -36,9 +36,9 @@ export const LOG_TEXT_COLUMNS = [
 
 /**
  * Indexes serve the Logs API: by tenant in log id order (the key: get by id, checkpoint paging), newest first, and
- * newest first per type, client, user and connection. Every index costs each insert, and log events arrive by the
- * thousand: user and connection indexes are partial, so the many events without a user (token exchanges, API calls)
- * skip them.
+ * newest first per type, client, user id, user name and connection, and IP prefixes. Every index costs each insert,
+ * and log events arrive by the thousand: user, connection and IP indexes are partial, so the many events without them
+ * (token exchanges, API calls) skip them.
  */
 const LOGS_DDL = [
   `CREATE TABLE IF NOT EXISTS ${LOGS_TABLE} (
@@ -55,10 +55,13 @@ const LOGS_DDL = [
   ...['type', 'client_id'].map(
     (c) => `CREATE INDEX IF NOT EXISTS ${LOGS_TABLE}_tenant_${c} ON ${LOGS_TABLE} (tenant, ${c}, date, position)`,
   ),
-  ...['user_id', 'connection'].map(
+  ...['user_id', 'user_name', 'connection'].map(
     (c) =>
       `CREATE INDEX IF NOT EXISTS ${LOGS_TABLE}_tenant_${c} ON ${LOGS_TABLE} (tenant, ${c}, date, position) WHERE ${c} IS NOT NULL`,
   ),
+  // IP searches are mostly prefixes (`ip:198.51.100.*`, a LIKE 'prefix%'): text_pattern_ops lets LIKE use the index
+  // whatever the database's collation. The few matches are then sorted by date.
+  `CREATE INDEX IF NOT EXISTS ${LOGS_TABLE}_tenant_ip ON ${LOGS_TABLE} (tenant, ip text_pattern_ops) WHERE ip IS NOT NULL`,
 ];
 
 /** The stored log event: the recorded draft with its id, and without the ingestion key (internal). */
