@@ -7,6 +7,7 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/log-search.bench.js     PostgreSQL (default)
 //   BENCH_STORES=pglite BENCH_EVENTS=200000 node bench/log-search.bench.js                       embedded, smaller
 const { setTimeout } = require('node:timers');
+const { Client } = require('pg');
 const { managementApi } = require('./lib/roster');
 const { storesToRun, withRoster } = require('./lib/stores');
 const { ingest } = require('./lib/log-ingestion');
@@ -45,6 +46,39 @@ const waitForReadModel = async (roster, token) => {
   }
 };
 
+/**
+ * PostgreSQL plans the searches from table statistics, and reads indexes alone only where its visibility map says
+ * rows are visible to all; autovacuum (on by default) keeps both after big loads. A server with autovacuum off (this
+ * machine's test server) would plan over a table it believes empty: do what autovacuum would have done, and say so.
+ */
+const analyzeUnlessAutovacuum = async (databaseUrl) => {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query('SHOW autovacuum');
+    if (rows[0].autovacuum === 'on') return;
+    log('autovacuum is off on this server: running VACUUM ANALYZE as autovacuum would after the load');
+    await db.query('VACUUM ANALYZE');
+  } finally {
+    await db.end();
+  }
+};
+
+/** Each query alone, a few times in a row: which one makes the tail (stderr only). */
+const timeEachQuery = async (roster, token, requests, times = 5) => {
+  for (const req of requests) {
+    const ms = [];
+    for (let i = 0; i < times; i++) {
+      const started = process.hrtime.bigint();
+      await request('GET', `${roster.publicUrl}${req.path}`, { token });
+      ms.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    ms.sort((a, b) => a - b);
+    const q = decodeURIComponent(req.path.split('q=')[1] ?? '(no q)');
+    log(`  alone: ${q}: median ${ms[times >> 1].toFixed(1)} ms, max ${ms[times - 1].toFixed(1)} ms`);
+  }
+};
+
 main(async () => {
   const opts = benchOptions();
   const events = int('BENCH_EVENTS', 1_000_000);
@@ -58,6 +92,7 @@ main(async () => {
       const loaded = await ingest({ apiBase: roster.apiBase, token, tag: 'search', total: events, parallel: 4 });
       log(`${store.label}: ${loaded.stored} stored in ${loaded.seconds.toFixed(1)} s`);
       log(`${store.label}: read model caught up ${(await waitForReadModel(roster, token)).toFixed(1)} s later`);
+      if (roster.databaseUrl) await analyzeUnlessAutovacuum(roster.databaseUrl);
       const to = new Date().toISOString();
       const requests = queries(from, to).map((q) => ({
         method: 'GET',
@@ -71,7 +106,9 @@ main(async () => {
       }
       const load = { url: roster.publicUrl, requests, connections: 4 };
       await runLoad({ ...load, durationSec: opts.warmupSec });
-      return runLoad({ ...load, durationSec: opts.durationSec });
+      const run = await runLoad({ ...load, durationSec: opts.durationSec });
+      await timeEachQuery(roster, token, requests);
+      return run;
     });
     log(describeRun(`log search ${store.label}`, r));
     figure(

@@ -67,6 +67,7 @@ const startRoster = async ({ eventStore = 'pglite', databaseUrl, env = {}, main 
     clientId,
     clientSecret,
     dataDir,
+    databaseUrl,
     child,
     stop,
   };

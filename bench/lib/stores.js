@@ -29,7 +29,9 @@ const withRoster = (store, options, fn) => {
     let databaseUrl;
     if (store.eventStore === 'postgres') {
       const db = await createScratchDatabase(process.env.DATABASE_URL);
-      onCleanup(db.drop);
+      // BENCH_KEEP_DATABASE=1 leaves it for a look afterwards (EXPLAIN a slow query, count rows); drop it by hand.
+      if (process.env.BENCH_KEEP_DATABASE === '1') log(`keeping the scratch database ${db.url}`);
+      else onCleanup(db.drop);
       databaseUrl = db.url;
     }
     const roster = await startRoster({

@@ -61,9 +61,14 @@ export class LogsReader {
     const where = filters.where.join(' AND ');
     const direction = params.sort === 'date:1' ? 'ASC' : 'DESC';
     const n = filters.params.length;
+    // The page's positions first, then their documents: a search whose index holds date and position (IP prefixes)
+    // sorts its matches without reading them, and only the page's rows are read from the table.
     const { rows } = await this.db.query<{ doc: LogEvent }>(
-      `SELECT doc FROM ${LOGS_TABLE} WHERE ${where}
-        ORDER BY date ${direction}, position ${direction} LIMIT $${n + 1} OFFSET $${n + 2}`,
+      `SELECT l.doc FROM (
+         SELECT position, date FROM ${LOGS_TABLE} WHERE ${where}
+          ORDER BY date ${direction}, position ${direction} LIMIT $${n + 1} OFFSET $${n + 2}) page
+       JOIN ${LOGS_TABLE} l ON l.tenant = $1 AND l.position = page.position
+       ORDER BY page.date ${direction}, page.position ${direction}`,
       [...filters.params, perPage, start],
     );
     const result: LogSearchResult = { logs: rows.map((r) => r.doc), start, limit: perPage };
