@@ -3,10 +3,10 @@ import { backoffDelay, type BackoffOptions } from './backoff';
 import { abortableSleep, deliveryAborted, type FailedOutcome, type SinkConnector } from './connector';
 
 /**
- * Delivers one batch of a stream to its SIEM, in order, at least once: requests sized to the connector's limits,
- * each retried with backoff until delivered (a stream never skips events because a SIEM is down or misconfigured),
- * and events the SIEM refuses isolated and dead-lettered one by one, so one poison event cannot block or sink its
- * neighbours. Only the given events are held: no queue.
+ * Delivers one batch of a stream to its SIEM, at least once: requests sized to the connector's limits, sent in order
+ * or a few at a time (`concurrency`), each retried with backoff until delivered (a stream never skips events because
+ * a SIEM is down or misconfigured), and events the SIEM refuses isolated and dead-lettered one by one, so one poison
+ * event cannot block or sink its neighbours. Only the given events are held: no queue.
  */
 
 export interface DeliverOptions {
@@ -19,6 +19,11 @@ export interface DeliverOptions {
   backoff?: Partial<BackoffOptions>;
   /** Each failed attempt: `attempt` counts the attempts of that request so far (1 = its first). */
   onAttemptFailed?(outcome: FailedOutcome, attempt: number): void;
+  /**
+   * Requests in flight at once (default 1). Above 1, the SIEM may receive neighbouring requests out of order (never
+   * events within a request); the result still lists events in batch order.
+   */
+  concurrency?: number;
 }
 
 export interface DeadLetter {
@@ -69,6 +74,42 @@ export const deliverBatch = async (
   events: readonly LogEvent[],
   options: DeliverOptions,
 ): Promise<DeliveryResult> => {
+  const requests = splitIntoRequests(events, connector, (event) => connector.encodedSize(event));
+  const results: DeliveryResult[] = new Array(requests.length);
+  // The first lane to fail stops the others (at their next send or backoff) before the failure is thrown.
+  const failed = new AbortController();
+  const laneOptions = { ...options, signal: AbortSignal.any([options.signal, failed.signal]) };
+  let firstError: unknown;
+  let next = 0;
+  // Each lane takes the next request and sees it through (retries, isolation) before taking another.
+  const lane = async (): Promise<void> => {
+    try {
+      while (next < requests.length && !failed.signal.aborted) {
+        const index = next++;
+        results[index] = await deliverRequest(connector, requests[index], laneOptions);
+      }
+    } catch (error) {
+      if (!failed.signal.aborted) {
+        firstError = options.signal.aborted ? deliveryAborted(options.signal.reason) : error;
+        failed.abort();
+      }
+    }
+  };
+  const lanes = Math.max(1, Math.min(options.concurrency ?? 1, requests.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  if (failed.signal.aborted) throw firstError;
+  return {
+    delivered: results.flatMap((r) => r.delivered),
+    deadLettered: results.flatMap((r) => r.deadLettered),
+  };
+};
+
+/** One request until it is delivered, its refused events isolated and dead-lettered. */
+const deliverRequest = async (
+  connector: SinkConnector,
+  request: LogEvent[],
+  options: DeliverOptions,
+): Promise<DeliveryResult> => {
   const { signal, random = Math.random } = options;
   const sleep = options.sleep ?? abortableSleep;
   const result: DeliveryResult = { delivered: [], deadLettered: [] };
@@ -77,14 +118,14 @@ export const deliverBatch = async (
   };
 
   // Pending requests, next on top: a refused request is replaced by its parts, which keeps the original order.
-  const pending = splitIntoRequests(events, connector, (event) => connector.encodedSize(event)).reverse();
+  const pending = [request];
   while (pending.length > 0) {
-    const request = pending.pop()!;
+    const current = pending.pop()!;
     for (let attempt = 1; ; attempt++) {
       checkAborted();
-      const outcome = await connector.send(request, signal);
+      const outcome = await connector.send(current, signal);
       if (outcome.kind === 'delivered') {
-        result.delivered.push(...request);
+        result.delivered.push(...current);
         break;
       }
       options.onAttemptFailed?.(outcome, attempt);
@@ -96,10 +137,10 @@ export const deliverBatch = async (
         }
         continue;
       }
-      pending.push(...isolate(request, outcome.badEventIndex).reverse());
-      if (request.length === 1) result.deadLettered.push({ event: request[0], reason: outcome.reason });
-      else if (isIndex(outcome.badEventIndex, request)) {
-        result.deadLettered.push({ event: request[outcome.badEventIndex], reason: outcome.reason });
+      pending.push(...isolate(current, outcome.badEventIndex).reverse());
+      if (current.length === 1) result.deadLettered.push({ event: current[0], reason: outcome.reason });
+      else if (isIndex(outcome.badEventIndex, current)) {
+        result.deadLettered.push({ event: current[outcome.badEventIndex], reason: outcome.reason });
       }
       break;
     }

@@ -183,4 +183,51 @@ describe('deliverBatch', () => {
     ).rejects.toMatchObject({ code: 'delivery_aborted' });
     expect(connector.requests).toEqual([]);
   });
+
+  it('keeps several requests in flight when asked, and still lists the events in batch order', async () => {
+    const answers: (() => void)[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const connector = new ScriptedConnector(() => delivered, 2);
+    connector.send = async (events) => {
+      connector.requests.push(events.map((e) => e.log_id));
+      most = Math.max(most, ++inFlight);
+      await new Promise<void>((resolve) => answers.push(resolve));
+      inFlight--;
+      return delivered;
+    };
+    const events = logEvents(7);
+    const delivery = deliverBatch(connector, events, setup({ concurrency: 3 }).options);
+    // Answer the latest request first each time: completion order must not leak into the result.
+    while (connector.requests.length < 4 || answers.length > 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      answers.pop()?.();
+    }
+    const result = await delivery;
+    expect(most).toBe(3);
+    expect(ids(result.delivered)).toEqual(ids(events));
+    expect(connector.requests.map((r) => r.length)).toEqual([2, 2, 2, 1]);
+  });
+
+  it('stops the other requests in flight when one fails, and throws that failure', async () => {
+    const boom = new Error('connector bug');
+    let calls = 0;
+    const connector = new ScriptedConnector(() => ({ kind: 'retry', reason: 'down', status: 503 }), 1);
+    connector.send = async (events) => {
+      connector.requests.push(events.map((e) => e.log_id));
+      if (++calls === 2) throw boom;
+      return { kind: 'retry', reason: 'down', status: 503 };
+    };
+    const { options } = setup({
+      concurrency: 2,
+      sleep: (_ms, signal) =>
+        new Promise<void>((resolve, reject) => {
+          if (signal.aborted) reject(new Error('aborted'));
+          else signal.addEventListener('abort', () => reject(new Error('aborted')));
+        }),
+    });
+    await expect(deliverBatch(connector, logEvents(3), options)).rejects.toBe(boom);
+    // The first request, retrying against a SIEM that is down, gave up instead of retrying forever.
+    expect(connector.requests).toHaveLength(2);
+  });
 });
