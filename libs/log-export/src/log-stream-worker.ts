@@ -31,6 +31,9 @@ import { safely, type MetricHook } from './support';
  * revision (resume) continues from there with a new failure window.
  */
 
+/** Requests in flight per stream: the second one overlaps the SIEM's work on the first. */
+export const DEFAULT_REQUEST_CONCURRENCY = 2;
+
 /** Auth0 pauses a stream unreachable for 7 consecutive days. */
 export const DEFAULT_SUSPEND_AFTER_MS = 7 * 24 * 3600 * 1000;
 
@@ -63,6 +66,11 @@ export interface LogStreamWorkerOptions {
   connectorOptions?: ConnectorOptions;
   /** deliverBatch's retry backoff (tests shorten it). */
   backoff?: Partial<BackoffOptions>;
+  /**
+   * Requests to the SIEM in flight at once (default 2): while the SIEM reads one request the next is encoded and
+   * sent. Neighbouring requests may then arrive out of order; SIEMs order events by their time anyway.
+   */
+  requestConcurrency?: number;
   onMetric?: MetricHook;
   /** Failures the worker goes on after (a health write that failed). */
   onError?: (error: unknown) => void;
@@ -133,6 +141,7 @@ export class LogStreamWorker {
         : await deliverBatch(connector, wanted, {
             signal,
             backoff: this.options.backoff,
+            concurrency: this.options.requestConcurrency ?? DEFAULT_REQUEST_CONCURRENCY,
             onAttemptFailed: (outcome) => this.attemptFailed(outcome),
           });
     await this.healthWrites;
