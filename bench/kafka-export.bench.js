@@ -2,6 +2,7 @@
 // Log events per second from a Kafka topic to a Splunk HEC receiver through a log stream (Kafka consumer group,
 // filters, HEC batching and gzip, commit after the SIEM accepted), against a bare kafkajs consumer that reads the same
 // topic and does nothing, in the same run. Auth0-sized events (about 600 bytes). Targets: ratio >= 0.6 and >= 20,000/s.
+// The receiver runs in a process of its own, as a SIEM does; the exporter and the bare consumer run in this one.
 //
 //   KAFKA_BROKERS=127.0.0.1:19092 node bench/kafka-export.bench.js          (scripts/kafka/broker.sh start)
 //   BENCH_EVENTS=500000 ...                                                 events in the topic (default 200,000)
@@ -13,7 +14,7 @@ const { URL } = require('node:url');
 const { Kafka, logLevel } = require('kafkajs');
 const { KafkaLogSource, LogExporter, encodeLogEventMessage } = require('@roster/log-export');
 const { PgliteDatabase } = require('@roster/sql');
-const { SplunkHecReceiver } = require('../test/receivers');
+const { startHecReceiver } = require('./lib/hec-receiver-process');
 const { figure, finish, log } = require('./lib/report');
 const { int, main } = require('./lib/options');
 
@@ -85,7 +86,7 @@ const bareConsumer = async (kafka, topic, events) => {
 };
 
 const exporterRun = async (kafka, topic, events) => {
-  const hec = await SplunkHecReceiver.start({ tokens: ['bench-hec-token-0123456789'], retainEvents: false });
+  const hec = await startHecReceiver(['bench-hec-token-0123456789']);
   const db = await PgliteDatabase.open();
   const url = new URL(hec.url);
   const definition = {
@@ -113,14 +114,14 @@ const exporterRun = async (kafka, topic, events) => {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   await exporter.start();
   let started;
-  while (hec.acceptedCount < events) {
-    if (started === undefined && hec.acceptedCount > 0) started = Date.now();
+  while (hec.accepted() < events) {
+    if (started === undefined && hec.accepted() > 0) started = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const seconds = (Date.now() - started) / 1000;
   clearInterval(sampler);
   await exporter.stop();
-  const violations = hec.violations.filter((v) => v.refused).length;
+  const violations = hec.refused();
   await hec.close();
   await db.close();
   if (violations > 0) throw new Error(`the receiver refused ${violations} requests`);
