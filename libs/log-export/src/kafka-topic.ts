@@ -1,4 +1,5 @@
 import { RosterError } from '@roster/errors';
+import { rememberEventJson } from '@roster/log-sinks';
 import { categoryOf, logIdOf, positionOfLogId, type LogEvent } from '@roster/logs';
 
 /**
@@ -99,9 +100,10 @@ export const decodeLogEventMessage = (message: ReceivedLogEventMessage): Decoded
   const position = positionOfLogId(positionText);
   if (position === undefined) throw invalid(`position "${positionText.slice(0, 40)}" is not a position`);
 
+  const json = text(message.value) ?? '';
   let event: unknown;
   try {
-    event = JSON.parse(text(message.value) ?? '');
+    event = JSON.parse(json);
   } catch {
     throw invalid('the value is not JSON');
   }
@@ -113,5 +115,7 @@ export const decodeLogEventMessage = (message: ReceivedLogEventMessage): Decoded
   if (header(LOG_EVENT_HEADERS.logId) !== event.log_id || header(LOG_EVENT_HEADERS.type) !== event.type) {
     throw invalid('the log_id or type header differs from the value');
   }
+  // The connectors write this very text again instead of serialising the parsed copy.
+  rememberEventJson(event as unknown as LogEvent, json);
   return { tenant, position, event: event as unknown as LogEvent };
 };

@@ -1,5 +1,6 @@
 import type { LogEvent } from '@roster/logs';
 import type { ConnectorOptions, SinkConnector } from './connector';
+import { logElementJson } from './event-json';
 import { HttpSinkConnector, type Framing, type SinkProtocol } from './http-sink-connector';
 import { SINK_DEFAULTS, type HttpContentFormat, type HttpSink } from './sink-config';
 
@@ -18,7 +19,7 @@ export const WEBHOOK_FRAMING: Readonly<Record<HttpContentFormat, Framing>> = {
   JSONOBJECT: { open: '{"logs":[', separator: ',', close: ']}' },
 };
 
-export const webhookElement = (event: LogEvent): string => JSON.stringify({ log_id: event.log_id, data: event });
+export const webhookElement = (event: LogEvent): string => logElementJson(event);
 
 export const createHttpWebhookConnector = (sink: HttpSink, options: ConnectorOptions = {}): SinkConnector => {
   const url = new URL(sink.httpEndpoint);

@@ -3,6 +3,7 @@ export * from './connector';
 export * from './backoff';
 export * from './deliver-batch';
 export * from './create-connector';
+export { rememberEventJson } from './event-json';
 export { parseRetryAfter } from './outcomes';
 export { createSplunkHecConnector } from './splunk-hec.connector';
 export { createSumoLogicConnector } from './sumo-logic.connector';

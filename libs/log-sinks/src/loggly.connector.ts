@@ -1,6 +1,7 @@
 import type { ConnectorOptions, SinkConnector } from './connector';
 import { HttpSinkConnector, type SinkProtocol } from './http-sink-connector';
 import { SINK_DEFAULTS, type LogglySink } from './sink-config';
+import { eventJson } from './event-json';
 
 /**
  * Loggly bulk endpoint (reference/siem-sinks.md §3): `POST <endpoint>/bulk/<token>/tag/<tags>/`, one JSON log per
@@ -31,7 +32,7 @@ export const createLogglyConnector = (sink: LogglySink, options: ConnectorOption
     maxBodyBytes: MAX_BODY_BYTES,
     maxEventBytes: MAX_EVENT_BYTES,
     secrets: [sink.logglyToken],
-    encode: (event) => JSON.stringify(event),
+    encode: eventJson,
     headers: () => ({ 'content-type': 'text/plain; charset=utf-8' }),
   };
   return new HttpSinkConnector(protocol, options);

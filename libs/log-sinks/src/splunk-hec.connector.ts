@@ -12,6 +12,7 @@ import { HttpSinkConnector, type AnswerContext, type SinkProtocol } from './http
 import { unreachableCode, type HttpAnswer } from './http-transport';
 import { answerDetail, misconfigured, rejected, retry, statusOutcome, transportProblem } from './outcomes';
 import { SINK_DEFAULTS, type SplunkSink } from './sink-config';
+import { logElementJson } from './event-json';
 
 /**
  * Splunk HTTP Event Collector (reference/siem-sinks.md §1): JSON envelopes concatenated in one gzip body to
@@ -89,14 +90,15 @@ export const splunkBaseUrl = (sink: SplunkSink): URL => {
 /** One HEC envelope: `time` in epoch seconds with milliseconds, the log as `{log_id, data}` like Auth0's streams. */
 export const splunkEnvelope = (event: LogEvent): string => {
   const millis = Date.parse(event.date);
-  return JSON.stringify({
+  const host = event.hostname ?? event.tenant_name;
+  // Written out rather than JSON.stringify'd, so that the event's own JSON is reused (see event-json.ts).
+  return (
+    '{' +
     // A date that does not parse is left out: Splunk then uses the receipt time instead of refusing the event.
-    ...(Number.isFinite(millis) ? { time: millis / 1000 } : {}),
-    host: event.hostname ?? event.tenant_name,
-    source: 'roster',
-    sourcetype: 'roster:log',
-    event: { log_id: event.log_id, data: event },
-  });
+    (Number.isFinite(millis) ? `"time":${millis / 1000},` : '') +
+    (host === undefined ? '' : `"host":${JSON.stringify(host)},`) +
+    `"source":"roster","sourcetype":"roster:log","event":${logElementJson(event)}}`
+  );
 };
 
 export const createSplunkHecConnector = (sink: SplunkSink, options: ConnectorOptions = {}): SinkConnector => {

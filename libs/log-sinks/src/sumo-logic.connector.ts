@@ -2,6 +2,7 @@ import type { LogEvent } from '@roster/logs';
 import type { ConnectorOptions, SinkConnector } from './connector';
 import { HttpSinkConnector, safeHeaderValue, type SinkProtocol } from './http-sink-connector';
 import type { SumoSink } from './sink-config';
+import { eventJson } from './event-json';
 
 /**
  * Sumo Logic HTTP Logs Source (reference/siem-sinks.md §2): POST to the source address (its last path segment is the
@@ -39,7 +40,7 @@ export const createSumoLogicConnector = (sink: SumoSink, options: ConnectorOptio
     maxBodyBytes: MAX_BODY_BYTES,
     maxEventBytes: MAX_EVENT_BYTES,
     secrets: [sink.sumoSourceAddress, url.pathname, url.pathname.split('/').pop()],
-    encode: (event) => JSON.stringify(event),
+    encode: eventJson,
     headers: sumoHeaders,
   };
   return new HttpSinkConnector(protocol, options);

@@ -1,0 +1,22 @@
+import type { LogEvent } from '@roster/logs';
+
+/**
+ * The JSON text a log event was decoded from, kept by its source (the Kafka topic's message value) so that the
+ * connectors, which write each event as JSON again, reuse it instead of serialising the parsed copy: a log stream
+ * otherwise spends as much time in JSON.stringify as in decoding. Events are not changed once decoded, so the text and
+ * the object say the same. Text with a line break (another producer's pretty-printed JSON) is not kept: it would break
+ * the newline-delimited formats.
+ */
+const decodedFrom = new WeakMap<LogEvent, string>();
+
+/** Records that `event` is `JSON.parse(json)`. */
+export const rememberEventJson = (event: LogEvent, json: string): void => {
+  if (!/[\n\r]/.test(json)) decodedFrom.set(event, json);
+};
+
+/** The event as JSON: the text it was decoded from, when known. */
+export const eventJson = (event: LogEvent): string => decodedFrom.get(event) ?? JSON.stringify(event);
+
+/** Auth0's stream element `{"log_id": ..., "data": <event>}` (webhooks; Splunk's `event`). */
+export const logElementJson = (event: LogEvent): string =>
+  `{"log_id":${JSON.stringify(event.log_id)},"data":${eventJson(event)}}`;
