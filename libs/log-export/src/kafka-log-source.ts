@@ -45,7 +45,7 @@ export interface KafkaLogSourceOptions {
   maxWaitTimeInMs?: number;
   /**
    * Most events per handler call (a fetch can carry more; they are handled and committed in turn). Default 5000: a
-   * handler call then makes several SIEM requests, which the worker keeps in flight two at a time.
+   * handler call then makes several SIEM requests, with one commit and one health write for all of them.
    */
   maxBatchEvents?: number;
   /** Default 30,000 ms. */

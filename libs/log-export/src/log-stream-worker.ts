@@ -31,8 +31,11 @@ import { safely, type MetricHook } from './support';
  * revision (resume) continues from there with a new failure window.
  */
 
-/** Requests in flight per stream: the second one overlaps the SIEM's work on the first. */
-export const DEFAULT_REQUEST_CONCURRENCY = 2;
+/**
+ * Requests in flight per stream. One, for now: with two, the shutdown-under-load e2e test failed once in CI (a batch
+ * given up at SIGTERM was not delivered again after the restart), and the cause is not yet understood.
+ */
+export const DEFAULT_REQUEST_CONCURRENCY = 1;
 
 /** Auth0 pauses a stream unreachable for 7 consecutive days. */
 export const DEFAULT_SUSPEND_AFTER_MS = 7 * 24 * 3600 * 1000;
@@ -67,8 +70,8 @@ export interface LogStreamWorkerOptions {
   /** deliverBatch's retry backoff (tests shorten it). */
   backoff?: Partial<BackoffOptions>;
   /**
-   * Requests to the SIEM in flight at once (default 2): while the SIEM reads one request the next is encoded and
-   * sent. Neighbouring requests may then arrive out of order; SIEMs order events by their time anyway.
+   * Requests to the SIEM in flight at once (default 1): above 1, while the SIEM reads one request the next is encoded
+   * and sent, and neighbouring requests may arrive out of order.
    */
   requestConcurrency?: number;
   onMetric?: MetricHook;
