@@ -50,14 +50,25 @@ describe('JsonLogger', () => {
     expect(lines.map(({ level }) => level)).toEqual(['error', 'error']);
   });
 
-  it('names the request a line was written for, and only inside it', async () => {
+  it('names the request a line was written for, and only inside it', () => {
     const { logger, parsed } = capture();
-    await runInRequestContext({ requestId: 'req-42' }, async () => {
-      await new Promise((resolve) => setImmediate(resolve));
+    runInRequestContext({ requestId: 'req-42' }, () => {
+      runInRequestContext({ requestId: 'req-43' }, () => logger.log('nested', 'http'));
       logger.log('inside', 'http');
     });
     logger.log('outside', 'http');
-    expect(parsed().map((line) => line.request_id)).toEqual(['req-42', undefined]);
+    expect(parsed().map((line) => line.request_id)).toEqual(['req-43', 'req-42', undefined]);
+  });
+
+  it('leaves the request when its work throws', () => {
+    const { logger, parsed } = capture();
+    expect(() =>
+      runInRequestContext({ requestId: 'req-42' }, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    logger.log('after', 'http');
+    expect(parsed().map((line) => line.request_id)).toEqual([undefined]);
   });
 
   it("serves Nest's Logger once installed, without the start-up chatter or debug lines", () => {

@@ -15,6 +15,8 @@ export interface Caller {
   clientId: string;
   scopes: Set<string>;
   tokenId?: string;
+  /** The id of the request the caller made (see http-app's genReqId), recorded with the events it causes. */
+  requestId?: string;
 }
 
 export type AuthenticatedRequest = FastifyRequest & { caller?: Caller };
@@ -60,7 +62,7 @@ export class ManagementAuthGuard implements CanActivate {
       this.verified.set(cacheKey, verified);
     }
     const { exp: _exp, ...caller } = verified;
-    request.caller = caller;
+    request.caller = { ...caller, requestId: request.id };
     const scopes = caller.scopes;
     const required = this.reflector.getAllAndOverride<string[] | undefined>(SCOPES_KEY, [
       context.getHandler(),

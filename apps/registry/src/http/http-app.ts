@@ -1,10 +1,9 @@
-import { AsyncResource } from 'async_hooks';
+import type { IncomingMessage } from 'http';
 import { INestApplication, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
 import { RosterError } from '@roster/errors';
-import { TextLogger, requestIdFrom, runInRequestContext, type MetricsRegistry } from '@roster/observability';
+import { TextLogger, requestIdFrom, type MetricsRegistry } from '@roster/observability';
 import { ErrorFilter, errorResponseFor } from './error.filter';
 
 /** Raw or percent-encoded C0 controls and DEL. */
@@ -40,6 +39,8 @@ export const createHttpApp = async (
     // Long enough for URL-encoded API identifiers (up to 600 characters) as path parameters. Under routerOptions:
     // Fastify warns on stderr (a line outside the JSON log) about the top-level form.
     routerOptions: { maxParamLength: 2048 },
+    // Every request gets an id (`request.id`): the caller's `X-Request-Id` when well-formed, else a fresh one.
+    genReqId: (request: IncomingMessage) => requestIdFrom(request.headers[REQUEST_ID_HEADER]),
   });
   const app = await NestFactory.create<NestFastifyApplication>(module as Type<unknown>, adapter, {
     logger: options.logger ?? new TextLogger(),
@@ -80,27 +81,15 @@ export const createHttpApp = async (
   return app;
 };
 
-/**
- * Every request gets an id: the caller's `X-Request-Id` when well-formed, else a fresh one; it is echoed in the
- * response and is the `request_id` of every log line written while serving it. The context is entered on arrival and
- * entered again after the body was read, since the body's stream events come from the connection, not the request.
- */
+/** The request id is echoed in the response (see `genReqId`). */
 const attachRequestIds = (app: NestFastifyApplication): void => {
-  const fastify = app.getHttpAdapter().getInstance();
-  const scopes = new WeakMap<FastifyRequest, AsyncResource>();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
-    void reply.header(REQUEST_ID_HEADER, requestId);
-    runInRequestContext({ requestId }, () => {
-      scopes.set(request, new AsyncResource('roster-request'));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      void reply.header(REQUEST_ID_HEADER, request.id);
       done();
     });
-  });
-  fastify.addHook('preValidation', (request, _reply, done) => {
-    const scope = scopes.get(request);
-    if (scope) scope.runInAsyncScope(done);
-    else done();
-  });
 };
 
 export type { INestApplication };

@@ -7,6 +7,7 @@ import type { RegistryLookups } from '../tenancy/registry-lookups';
 import type { LogWriter } from './log-writer';
 import { describeManagementCall } from './management-descriptions';
 import { requestContext } from './request-context';
+import { logForRequest } from '../http/log-for-request';
 
 /** Request and response bodies larger than this are logged as their size only (a 1,000-event `POST logs`...). */
 const MAX_LOGGED_BODY_BYTES = 8 * 1024;
@@ -66,9 +67,11 @@ export class ManagementCallLog {
         await this.record(decodeURIComponent(tenant), request, reply, payload);
         return payload;
       } catch (error) {
-        this.logger.error(
-          `could not log ${request.method} ${request.routeOptions?.url ?? 'unmatched'}`,
-          (error as Error)?.stack,
+        logForRequest(request, () =>
+          this.logger.error(
+            `could not log ${request.method} ${request.routeOptions?.url ?? 'unmatched'}`,
+            (error as Error)?.stack,
+          ),
         );
         void reply.code(503).header('content-type', 'application/json; charset=utf-8');
         return LOG_UNAVAILABLE;

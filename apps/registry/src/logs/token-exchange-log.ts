@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { logTypeOf } from '@roster/logs';
+import { logTypeOf, type LogEventDraft } from '@roster/logs';
 import type { TokenOutcome } from '../oauth/token.service';
 import type { RegistryLookups } from '../tenancy/registry-lookups';
 import type { LogWriter } from './log-writer';
@@ -10,6 +10,8 @@ import { requestContext } from './request-context';
  * sent a secret there: it is logged only when no longer than a client id (Roster's are 32 characters, secrets 64).
  */
 const MAX_UNKNOWN_CLIENT_ID = 40;
+
+const SUCCESS_DESCRIPTION = logTypeOf('seccft')?.detail ?? logTypeOf('seccft')?.description;
 
 /**
  * The log event of a client-credentials token request: `seccft` or `feccft` with the reason, audience and scope.
@@ -30,17 +32,25 @@ export class TokenExchangeLog {
     failure?: { error: string; error_description: string },
   ): Promise<void> {
     if (!(await this.lookups.tenant(tenant))) return;
-    const type = failure ? 'feccft' : 'seccft';
-    await this.writer.record(tenant, {
-      ...requestContext(request, tenant, this.now()),
-      type,
-      description: failure ? failure.error_description : (logTypeOf(type)?.detail ?? logTypeOf(type)?.description),
-      ...(outcome.clientId && (outcome.clientName !== undefined || outcome.clientId.length <= MAX_UNKNOWN_CLIENT_ID)
-        ? { client_id: outcome.clientId }
-        : {}),
-      ...(outcome.clientName ? { client_name: outcome.clientName } : {}),
-      ...(outcome.audience ? { audience: outcome.audience } : {}),
-      ...(outcome.scope !== undefined ? { scope: outcome.scope } : {}),
+    const { clientId } = outcome;
+    const context = requestContext(request, tenant, this.now());
+    // One plain object literal of fixed shape, absent fields undefined (left out when stored as JSON): this runs for
+    // every token request, and V8 adds properties to a spread copy slowly (about 10 µs a request here).
+    const draft: LogEventDraft = {
+      date: context.date,
+      ip: context.ip,
+      user_agent: context.user_agent,
+      hostname: context.hostname,
+      tenant_name: context.tenant_name,
+      type: failure ? 'feccft' : 'seccft',
+      description: failure ? failure.error_description : SUCCESS_DESCRIPTION,
+      client_id:
+        clientId && (outcome.clientName !== undefined || clientId.length <= MAX_UNKNOWN_CLIENT_ID)
+          ? clientId
+          : undefined,
+      client_name: outcome.clientName || undefined,
+      audience: outcome.audience || undefined,
+      scope: outcome.scope,
       details: failure
         ? {
             reason: outcome.failure ?? 'invalid_request',
@@ -48,6 +58,7 @@ export class TokenExchangeLog {
             error_description: failure.error_description,
           }
         : { grant_type: 'client_credentials' },
-    });
+    };
+    await this.writer.record(tenant, draft);
   }
 }

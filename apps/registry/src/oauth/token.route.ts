@@ -4,6 +4,7 @@ import { oauthErrorResponse } from '../http/error-shapes';
 import type { TokenExchangeLog } from '../logs/token-exchange-log';
 import { parseTokenRequest } from './token-request';
 import { TokenOutcome, TokenService } from './token.service';
+import { logForRequest } from '../http/log-for-request';
 
 /** RFC 6749 §5.2 has no code for "could not log": the server is temporarily unable to answer. */
 const LOG_UNAVAILABLE = {
@@ -35,7 +36,9 @@ export const registerTokenRoute = (fastify: FastifyInstance, tokens: TokenServic
     } catch (error) {
       const response = oauthErrorResponse(error);
       // Like the Nest error filter: server faults are logged with the route only, never the form (it holds the secret).
-      if (response.status >= 500) logger.error('POST /tenants/:tenant/oauth/token failed', (error as Error)?.stack);
+      if (response.status >= 500) {
+        logForRequest(request, () => logger.error('POST /tenants/:tenant/oauth/token failed', (error as Error)?.stack));
+      }
       // RFC 6749 §5.2: a client that tried HTTP Basic gets the scheme back with its 401.
       if (response.status === 401 && authorization && /^basic /i.test(authorization)) {
         void reply.header('www-authenticate', `Basic realm="${tenant}"`);
@@ -47,7 +50,9 @@ export const registerTokenRoute = (fastify: FastifyInstance, tokens: TokenServic
     try {
       await log.record(tenant, request, outcome, status === 200 ? undefined : (body as typeof LOG_UNAVAILABLE));
     } catch (error) {
-      logger.error('POST /tenants/:tenant/oauth/token could not be logged', (error as Error)?.stack);
+      logForRequest(request, () =>
+        logger.error('POST /tenants/:tenant/oauth/token could not be logged', (error as Error)?.stack),
+      );
       return reply.status(503).send(LOG_UNAVAILABLE);
     }
     return reply.status(status).send(body);

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RosterError } from '@roster/errors';
 import { oauthErrorResponse } from '../http/error-shapes';
 import type { DynamicRegistration, RegistrationAnswer } from './dynamic-registration';
+import { logForRequest } from '../http/log-for-request';
 
 /** Client metadata is small; a registration body larger than this is refused before it is parsed (Roster). */
 export const REGISTRATION_BODY_LIMIT_BYTES = 64 * 1024;
@@ -49,7 +50,9 @@ export const registerRegistrationRoutes = (fastify: FastifyInstance, registratio
           return reply.status(answer.status).send(answer.body);
         } catch (error) {
           const response = oauthErrorResponse(error);
-          if (response.status >= 500) logger.error(`${method} ${url} failed`, (error as Error)?.stack);
+          if (response.status >= 500) {
+            logForRequest(request, () => logger.error(`${method} ${url} failed`, (error as Error)?.stack));
+          }
           // RFC 6750 §3: a refused bearer token is announced in WWW-Authenticate.
           if (response.status === 401) void reply.header('www-authenticate', `Bearer error="${response.body.error}"`);
           return reply.status(response.status).headers(response.headers).send(response.body);

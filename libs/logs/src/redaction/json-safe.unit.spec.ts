@@ -15,4 +15,15 @@ describe('jsonSafe', () => {
     for (let i = 0; i < 3; i++) expect(jsonSafe('a\u0000')).toBe('a\ufffd');
     expect(jsonSafe('plain')).toBe('plain');
   });
+
+  it('hands back a value that needs no repair as it is, without a copy', () => {
+    const value = { name: 'ok 😀', list: ['a', { b: 1 }], nothing: null };
+    expect(jsonSafe(value)).toBe(value);
+  });
+
+  it('copies a value that needs repair and leaves the original alone', () => {
+    const value = { deep: [{ name: 'x\u0000' }], other: 'ok' };
+    expect(jsonSafe(value)).toEqual({ deep: [{ name: 'x\ufffd' }], other: 'ok' });
+    expect(value.deep[0].name).toBe('x\u0000');
+  });
 });

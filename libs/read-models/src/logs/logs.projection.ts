@@ -72,18 +72,19 @@ export const logEventOf = (event: RecordedEvent): LogEvent => {
   return { log_id: logIdOf(event.position), ...draft };
 };
 
-const rowOf = (event: RecordedEvent) => {
+const rowOf = (event: RecordedEvent): Record<string, unknown> => {
   const doc = logEventOf(event);
   const text = doc as unknown as Record<string, unknown>;
-  return {
+  const row: Record<string, unknown> = {
     position: event.position.toString(),
     tenant: tenantOfLogStream(event.streamId),
     log_id: doc.log_id,
     date: doc.date,
-    ...Object.fromEntries(LOG_TEXT_COLUMNS.map((c) => [c, typeof text[c] === 'string' ? text[c] : null])),
-    ingest_id: (event.data as LogEventRecorded['data']).ingest_id ?? null,
-    doc,
   };
+  for (const c of LOG_TEXT_COLUMNS) row[c] = typeof text[c] === 'string' ? text[c] : null;
+  row.ingest_id = (event.data as LogEventRecorded['data']).ingest_id ?? null;
+  row.doc = doc;
+  return row;
 };
 
 const COLUMNS = ['position', 'tenant', 'log_id', 'date', ...LOG_TEXT_COLUMNS, 'ingest_id', 'doc'];
