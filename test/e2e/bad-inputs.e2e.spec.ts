@@ -1,13 +1,11 @@
-import { RosterInstance, startRoster } from '../support/roster-instance';
 import {
-  AdminSession,
   RawResponse,
-  adminSession,
   createClient,
   expectManagementError,
   grantApi,
   rawRequest,
   expectNoChangeSince,
+  useAllInOne,
 } from './support-http';
 
 /** Ids of the objects the cases aim at, made before the cases run. */
@@ -47,38 +45,19 @@ const newClient = (extra: Record<string, unknown>) => json({ name: 'Bad input pr
 const many = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
 const metadata = (n: number, prefix: string) => Object.fromEntries(many(n, (i) => [`${prefix}${i}`, 'v']));
 
-const post = (
-  name: string,
-  route: BadInput['route'],
-  body: Body,
-  status: number,
-  errorCode?: string,
-  message?: BadInput['message'],
-): BadInput => ({
-  name,
-  method: 'POST',
-  route,
-  body,
-  status,
-  errorCode,
-  message,
-});
-const patch = (
-  name: string,
-  route: BadInput['route'],
-  body: Body,
-  status: number,
-  errorCode?: string,
-  message?: BadInput['message'],
-): BadInput => ({
-  name,
-  method: 'PATCH',
-  route,
-  body,
-  status,
-  errorCode,
-  message,
-});
+/** A case builder for a method that takes a body. */
+const withBody =
+  (method: 'POST' | 'PATCH') =>
+  (
+    name: string,
+    route: BadInput['route'],
+    body: Body,
+    status: number,
+    errorCode?: string,
+    message?: BadInput['message'],
+  ): BadInput => ({ name, method, route, body, status, errorCode, message });
+const post = withBody('POST');
+const patch = withBody('PATCH');
 const get = (name: string, route: BadInput['route'], status: BadInput['status'], errorCode?: string): BadInput => ({
   name,
   method: 'GET',
@@ -707,13 +686,10 @@ const CONFLICTS: BadInput[] = [
 const ids0 = {} as Ids;
 
 describe('bad inputs to the Management API', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
+  const { roster, admin } = useAllInOne();
   let headBefore: bigint;
 
   beforeAll(async () => {
-    roster = await startRoster();
-    admin = await adminSession(roster);
     const web = await createClient(admin.api, {
       name: 'Probe web app',
       app_type: 'regular_web',
@@ -757,7 +733,6 @@ describe('bad inputs to the Management API', () => {
     });
     headBefore = await roster.storage.eventStore.headPosition();
   });
-  afterAll(() => roster?.stop());
 
   const send = (c: BadInput): Promise<RawResponse> => {
     const route = typeof c.route === 'function' ? c.route(ids0) : c.route;

@@ -1,7 +1,6 @@
 import { applicationDecider, applicationStream } from '@roster/registry-domain';
 import type { ApplicationEvent, ApplicationState } from '@roster/registry-domain';
-import { RosterInstance, startRoster } from '../support/roster-instance';
-import { AdminSession, adminSession, createClient } from './support-http';
+import { createClient, useAllInOne } from './support-http';
 
 const PATCHES = 50;
 const METADATA_LIMIT = 10;
@@ -16,14 +15,7 @@ const unexpected = (responses: Array<{ status: number; body?: unknown }>, allowe
  * have left its key; Auth0's limit of 10 metadata keys must hold however the requests interleave.
  */
 describe('concurrent updates of one application', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
-
-  beforeAll(async () => {
-    roster = await startRoster();
-    admin = await adminSession(roster);
-  });
-  afterAll(() => roster?.stop());
+  const { roster, admin } = useAllInOne();
 
   /** The application's state as a replay of its stream with the domain's own decider. */
   const replay = async (clientId: string): Promise<ApplicationState> => {

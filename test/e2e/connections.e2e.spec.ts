@@ -1,16 +1,8 @@
-import { RosterInstance, startRoster } from '../support/roster-instance';
-import { AdminSession, adminSession, createClient } from './support-http';
+import { createClient, useAllInOne } from './support-http';
 
 /** Which applications use which connections, from both sides, as Auth0's dedicated endpoints expose it. */
 describe('connections enabled per application', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
-
-  beforeAll(async () => {
-    roster = await startRoster();
-    admin = await adminSession(roster);
-  });
-  afterAll(() => roster?.stop());
+  const { admin } = useAllInOne();
 
   const connectionNamesOf = async (clientId: string): Promise<string[]> => {
     const response = await admin.api.get(`clients/${clientId}/connections`);

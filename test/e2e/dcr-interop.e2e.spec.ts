@@ -1,7 +1,6 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { RosterInstance, startRoster } from '../support/roster-instance';
-import { AdminSession, adminSession, grantApi } from './support-http';
+import { grantApi, useAllInOne } from './support-http';
 
 /**
  * Dynamic Client Registration against libraries no one here wrote: `openid-client` discovers the tenant, registers a
@@ -75,8 +74,7 @@ const expectInvalidToken = (record: HttpRecord): void => {
 };
 
 describe('DCR interop: openid-client registers, jose verifies, RFC 7592 manages', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
+  const { roster, admin } = useAllInOne();
   let base: string;
   let issuer: string;
 
@@ -99,13 +97,10 @@ describe('DCR interop: openid-client registers, jose verifies, RFC 7592 manages'
   });
 
   beforeAll(async () => {
-    roster = await startRoster();
-    admin = await adminSession(roster);
     base = roster.tenantBase();
     // The issuer identifier carries the trailing slash; openid-client checks the document's issuer against it.
     issuer = `${base}/`;
   });
-  afterAll(() => roster?.stop());
 
   it('reports the 403 access_denied of a tenant that has not turned registration on', async () => {
     await setDcr(false);

@@ -1,11 +1,10 @@
 import type { LogEvent } from '@roster/logs';
-import { RosterInstance, fetchToken, managementClient, startRoster } from '../support/roster-instance';
+import { RosterInstance, fetchToken, managementClient } from '../support/roster-instance';
 import type { ManagementClient } from '../support/roster-instance';
 import { storedText } from '../support/stored-text';
 import {
-  AdminSession,
+  ManagementSession,
   RawResponse,
-  adminSession,
   createClient,
   expectManagementError,
   expectNoChangeSince,
@@ -14,6 +13,7 @@ import {
   grantApi,
   rawRequest,
   tokenRequest,
+  useAllInOne,
 } from './support-http';
 
 /**
@@ -45,7 +45,11 @@ const NO_LIMITS = { DCR_RATE_LIMIT: '100000', DCR_IP_RATE_LIMIT: '100000000' };
 const headPosition = (roster: RosterInstance): Promise<bigint> => roster.storage.eventStore.headPosition();
 
 /** A second tenant of `roster`, created by the operator tenant, with its own admin client. */
-const openTenant = async (roster: RosterInstance, admin: AdminSession, name: string): Promise<ManagementClient> => {
+const openTenant = async (
+  roster: RosterInstance,
+  admin: ManagementSession,
+  name: string,
+): Promise<ManagementClient> => {
   const created = await admin.api.post('tenants', { name });
   if (created.status !== 201) throw new Error(`creating tenant ${name}: ${created.status}`);
   const { token_endpoint, client_id, client_secret, audience } = created.body;
@@ -110,8 +114,7 @@ const expectNoneStored = async (roster: RosterInstance, secrets: string[]): Prom
 };
 
 describe('dynamic client registration', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
+  const { roster, admin } = useAllInOne(NO_LIMITS);
   let base: string;
   /** Every secret issued to this roster, to look for in its store at the end. */
   const issued: string[] = [];
@@ -133,12 +136,9 @@ describe('dynamic client registration', () => {
   };
 
   beforeAll(async () => {
-    roster = await startRoster(NO_LIMITS);
-    admin = await adminSession(roster);
     base = roster.tenantBase();
     await enableRegistration(admin.api);
   });
-  afterAll(() => roster?.stop());
   beforeEach(() => {
     from = freshSourceAddress();
   });
@@ -599,13 +599,9 @@ describe('dynamic client registration', () => {
 
 describe('dynamic client registration limits', () => {
   describe('with the default rate limits', () => {
-    let roster: RosterInstance;
+    const { roster, admin } = useAllInOne();
 
-    beforeAll(async () => {
-      roster = await startRoster();
-      await enableRegistration((await adminSession(roster)).api);
-    });
-    afterAll(() => roster?.stop());
+    beforeAll(() => enableRegistration(admin.api));
 
     it('answers a burst of 10 registrations with some 429 temporarily_unavailable and Retry-After', async () => {
       const from = freshSourceAddress();
@@ -627,16 +623,10 @@ describe('dynamic client registration limits', () => {
   });
 
   describe('with DCR_MAX_CLIENTS=2', () => {
-    let roster: RosterInstance;
-    let admin: AdminSession;
+    const { roster, admin } = useAllInOne({ ...NO_LIMITS, DCR_MAX_CLIENTS: '2' });
     const from = freshSourceAddress();
 
-    beforeAll(async () => {
-      roster = await startRoster({ ...NO_LIMITS, DCR_MAX_CLIENTS: '2' });
-      admin = await adminSession(roster);
-      await enableRegistration(admin.api);
-    });
-    afterAll(() => roster?.stop());
+    beforeAll(() => enableRegistration(admin.api));
 
     it('refuses the third registration with invalid_client_metadata until one is deleted', async () => {
       const url = `${roster.tenantBase()}/oidc/register`;

@@ -1,10 +1,8 @@
-import { RosterInstance, startRoster } from '../support/roster-instance';
-import { AdminSession, adminSession, createClient, grantApi, tokenRequest } from './support-http';
+import { createClient, grantApi, tokenRequest, useAllInOne } from './support-http';
 
 /** Client grants die with their application or their API, in the Management API and at the token endpoint alike. */
 describe('client grant lifecycle', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
+  const { roster, admin } = useAllInOne();
   const API = 'https://lifecycle.example.com/';
   const endpoint = () => roster.bootstrap.token_endpoint;
   const ask = (app: { client_id: string; client_secret?: string }) =>
@@ -13,12 +11,6 @@ describe('client grant lifecycle', () => {
       { grant_type: 'client_credentials', audience: API },
       { method: 'post', clientId: app.client_id, clientSecret: app.client_secret },
     );
-
-  beforeAll(async () => {
-    roster = await startRoster();
-    admin = await adminSession(roster);
-  });
-  afterAll(() => roster?.stop());
 
   it('removes the grants of a deleted API, so an API recreated with the same identifier starts with none', async () => {
     const app = await createClient(admin.api, { name: 'Lifecycle worker', app_type: 'non_interactive' });

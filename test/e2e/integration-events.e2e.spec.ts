@@ -1,7 +1,6 @@
 import { decodeIntegrationEventMessage, type IntegrationEvent } from '@roster/integration-events';
 import { describeWithService, kafkaBrokers, testKafka, uniqueGroupId, uniqueTopic } from '@roster/testing';
-import { RosterInstance, startRoster } from '../support/roster-instance';
-import { AdminSession, adminSession } from './support-http';
+import { useAllInOne } from './support-http';
 
 /**
  * The registry publishes its changes for other services: with KAFKA_BROKERS set, the all-in-one process relays
@@ -9,14 +8,7 @@ import { AdminSession, adminSession } from './support-http';
  */
 describeWithService('kafka', 'integration events from a running registry', () => {
   const topic = uniqueTopic('roster-integration-e2e');
-  let roster: RosterInstance;
-  let admin: AdminSession;
-
-  beforeAll(async () => {
-    roster = await startRoster({ KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_INTEGRATION_TOPIC: topic });
-    admin = await adminSession(roster);
-  });
-  afterAll(() => roster?.stop());
+  const { admin } = useAllInOne({ KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_INTEGRATION_TOPIC: topic });
 
   /** Reads the topic from the start until `done` holds for what arrived (or 30 s pass). */
   const readTopic = async (done: (events: IntegrationEvent[]) => boolean): Promise<IntegrationEvent[]> => {

@@ -1,6 +1,6 @@
 import type { LogEvent } from '@roster/logs';
-import { RosterInstance, fetchToken, managementClient, startRoster } from '../support/roster-instance';
-import { AdminSession, adminSession, createClient } from './support-http';
+import { fetchToken, managementClient } from '../support/roster-instance';
+import { createClient, useAllInOne } from './support-http';
 
 const now = () => new Date().toISOString();
 
@@ -12,16 +12,12 @@ interface IngestResponse {
 
 /** `POST logs`: reports from login services, checked one by one and stored once per id. */
 describe('log ingestion', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
+  const { roster, admin } = useAllInOne();
   let app: { client_id: string };
 
   beforeAll(async () => {
-    roster = await startRoster();
-    admin = await adminSession(roster);
     app = await createClient(admin.api, { name: 'Login page', app_type: 'spa' });
   });
-  afterAll(() => roster?.stop());
 
   const search = async (q: string): Promise<LogEvent[]> => {
     const page = await admin.api.get(`logs?per_page=100&q=${encodeURIComponent(q)}`);

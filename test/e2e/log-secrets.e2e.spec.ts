@@ -1,7 +1,6 @@
 import type { LogEvent } from '@roster/logs';
-import { RosterInstance, startRoster } from '../support/roster-instance';
 import { storedText } from '../support/stored-text';
-import { AdminSession, adminSession, createClient, freshSourceAddress, grantApi, tokenRequest } from './support-http';
+import { createClient, freshSourceAddress, grantApi, tokenRequest, useAllInOne } from './support-http';
 
 /**
  * The log holds requests and responses of the Management API and every token request: the place where a secret
@@ -9,16 +8,12 @@ import { AdminSession, adminSession, createClient, freshSourceAddress, grantApi,
  * log event.
  */
 describe('no secret in the log', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
+  const { roster, admin } = useAllInOne();
   const secrets: string[] = [];
 
   beforeAll(async () => {
-    roster = await startRoster();
-    admin = await adminSession(roster);
     secrets.push(roster.bootstrap.client_secret, admin.token);
   });
-  afterAll(() => roster?.stop());
 
   it('after creating apps, rotating secrets, creating a tenant and failing token requests with real secrets', async () => {
     const base = roster.tenantBase();

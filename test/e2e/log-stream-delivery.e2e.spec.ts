@@ -1,8 +1,7 @@
 import { categoryOf, type LogEvent } from '@roster/logs';
-import { RosterInstance, startRoster } from '../support/roster-instance';
 import { HttpWebhookReceiver, LogglyReceiver, SplunkHecReceiver, SumoLogicReceiver } from '../receivers';
 import type { AcceptedEvent } from '../receivers';
-import { AdminSession, adminSession, freshSourceAddress, tokenRequest } from './support-http';
+import { freshSourceAddress, tokenRequest, useAllInOne } from './support-http';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = () => new Date().toISOString();
@@ -29,8 +28,7 @@ const waitForLogIds = async (
  * speak each SIEM's protocol.
  */
 describe('log streams deliver to their SIEMs (all-in-one)', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
+  const { roster, admin } = useAllInOne();
   let splunk: SplunkHecReceiver;
   let sumo: SumoLogicReceiver;
   let loggly: LogglyReceiver;
@@ -44,8 +42,6 @@ describe('log streams deliver to their SIEMs (all-in-one)', () => {
       LogglyReceiver.start({ tokens: ['loggly-customer-token-0123'] }),
       HttpWebhookReceiver.start({ format: 'JSONARRAY', authorization: 'Bearer webhook-secret-0123456789' }),
     ]);
-    roster = await startRoster();
-    admin = await adminSession(roster);
     const create = async (key: string, body: Record<string, unknown>) => {
       const created = await admin.api.post('log-streams', body);
       if (created.status !== 201) throw new Error(`${key}: ${created.status} ${JSON.stringify(created.body)}`);
@@ -87,10 +83,7 @@ describe('log streams deliver to their SIEMs (all-in-one)', () => {
       },
     });
   });
-  afterAll(async () => {
-    await roster?.stop();
-    await Promise.all([splunk, sumo, loggly, webhook].map((r) => r?.close()));
-  });
+  afterAll(() => Promise.all([splunk, sumo, loggly, webhook].map((r) => r?.close())));
 
   /** The tenant's log after `afterLogId`, oldest first. */
   const logsAfter = async (afterLogId: string): Promise<LogEvent[]> => {

@@ -1,10 +1,10 @@
 import { LogStreamsReader, sinkSecretsOpener } from '@roster/read-models';
 import { createSecretCrypto, generateSecretsKey, parseSecretsKey } from '@roster/security';
 import type { LogEvent } from '@roster/logs';
-import { RosterInstance, fetchToken, managementClient, startRoster } from '../support/roster-instance';
+import { fetchToken, managementClient } from '../support/roster-instance';
 import type { ManagementClient } from '../support/roster-instance';
 import { storedText } from '../support/stored-text';
-import { AdminSession, adminSession, createClient, expectManagementError } from './support-http';
+import { createClient, expectManagementError, managementSession, useAllInOne } from './support-http';
 
 /**
  * Log streams through the Management API: every sink type, secrets that never come back (masked on every answer,
@@ -51,8 +51,7 @@ const healthShape = {
 
 describe('log streams API', () => {
   const secretsKey = generateSecretsKey();
-  let roster: RosterInstance;
-  let admin: AdminSession;
+  const { roster, admin } = useAllInOne({ SECRETS_KEY: secretsKey });
   /** Every answer body, to search for secrets at the end. */
   const answers: string[] = [];
   const ids: Record<keyof typeof bodies, string> = { splunk: '', sumo: '', http: '', loggly: '' };
@@ -75,12 +74,6 @@ describe('log streams API', () => {
         [id],
       )
     ).rows[0].revision;
-
-  beforeAll(async () => {
-    roster = await startRoster({ SECRETS_KEY: secretsKey });
-    admin = await adminSession(roster);
-  });
-  afterAll(() => roster?.stop());
 
   it('creates a stream of each type and answers 201 with the sink secrets masked', async () => {
     const expected = {
@@ -211,10 +204,14 @@ describe('log streams API', () => {
   it("reports the exporter's health: suspended until resumed, errors, lag and dead letters", async () => {
     const db = roster.storage.readModels;
     const revision = await revisionOf(ids.sumo);
+    // The exporter in the process may have opened the stream's health row already: this takes its place either way.
     await db.query(
       `INSERT INTO log_stream_health (stream_id, tenant, delivered, last_delivery_at, last_position, failing_since,
          suspended_revision, errors, updated_at)
-       VALUES ($1, 'default', 42, '2026-01-01T00:00:00Z', 9000000000000000, '2026-01-01T00:00:00Z', $2, $3::jsonb, now())`,
+       VALUES ($1, 'default', 42, '2026-01-01T00:00:00Z', 9000000000000000, '2026-01-01T00:00:00Z', $2, $3::jsonb, now())
+       ON CONFLICT (stream_id) DO UPDATE SET delivered = excluded.delivered, last_delivery_at = excluded.last_delivery_at,
+         last_position = excluded.last_position, failing_since = excluded.failing_since,
+         suspended_revision = excluded.suspended_revision, errors = excluded.errors, updated_at = excluded.updated_at`,
       [ids.sumo, revision, JSON.stringify([{ at: '2026-01-01T00:05:00Z', message: 'Sumo answered 503' }])],
     );
     const suspended = await api().get(`log-streams/${ids.sumo}`);
@@ -259,13 +256,7 @@ describe('log streams API', () => {
       scope: ['read:log_streams', 'read:clients'],
     });
     expect(grant.status).toBe(201);
-    const token = await fetchToken(
-      roster.bootstrap.token_endpoint,
-      auditor.client_id,
-      auditor.client_secret!,
-      roster.bootstrap.audience,
-    );
-    const reader = managementClient(roster.tenantBase(), token);
+    const reader = (await managementSession(roster, auditor)).api;
     expect((await reader.get('log-streams')).status).toBe(200);
     expect((await reader.get(`log-streams/${ids.sumo}/dead-letters`)).status).toBe(200);
     expectManagementError(await reader.post('log-streams', bodies.sumo), 403, 'insufficient_scope');
@@ -278,15 +269,7 @@ describe('log streams API', () => {
       audience: roster.bootstrap.audience,
       scope: ['read:clients'],
     });
-    const other = managementClient(
-      roster.tenantBase(),
-      await fetchToken(
-        roster.bootstrap.token_endpoint,
-        clientsOnly.client_id,
-        clientsOnly.client_secret!,
-        roster.bootstrap.audience,
-      ),
-    );
+    const other = (await managementSession(roster, clientsOnly)).api;
     expectManagementError(await other.get('log-streams'), 403, 'insufficient_scope');
     expectManagementError(await other.get(`log-streams/${ids.sumo}`), 403, 'insufficient_scope');
   });

@@ -1,7 +1,13 @@
 import type { LogEvent } from '@roster/logs';
-import { RosterInstance, fetchToken, managementClient, startRoster } from '../support/roster-instance';
 import type { ManagementClient } from '../support/roster-instance';
-import { AdminSession, adminSession, createClient, freshSourceAddress, grantApi, tokenRequest } from './support-http';
+import {
+  createClient,
+  freshSourceAddress,
+  grantApi,
+  managementSession,
+  tokenRequest,
+  useAllInOne,
+} from './support-http';
 
 /** Every log event of the tenant, oldest first, by following the `Link: rel="next"` header of checkpoint paging. */
 const allLogs = async (api: ManagementClient): Promise<LogEvent[]> => {
@@ -24,14 +30,7 @@ const allLogs = async (api: ManagementClient): Promise<LogEvent[]> => {
 const logReads = (log: LogEvent) => log.description === 'Get logs' || log.description === 'Get a log event';
 
 describe('logs', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
-
-  beforeAll(async () => {
-    roster = await startRoster();
-    admin = await adminSession(roster);
-  });
-  afterAll(() => roster?.stop());
+  const { roster, admin } = useAllInOne();
 
   it('records a scripted mix of management calls and token requests, in order, with their fields', async () => {
     const before = (await allLogs(admin.api)).filter((l) => !logReads(l)).length;
@@ -152,13 +151,7 @@ describe('logs', () => {
   it('needs read:logs to read and create:logs to report', async () => {
     const app = await createClient(admin.api, { name: 'Log reader', app_type: 'non_interactive' });
     await grantApi(admin.api, app.client_id, `${roster.tenantBase()}/api/v2/`, ['read:clients']);
-    const token = await fetchToken(
-      roster.bootstrap.token_endpoint,
-      app.client_id,
-      app.client_secret!,
-      roster.bootstrap.audience,
-    );
-    const api = managementClient(roster.tenantBase(), token);
+    const { api } = await managementSession(roster, app);
     expect((await api.get('logs')).status).toBe(403);
     expect((await api.post('logs', [{ type: 's', date: new Date().toISOString() }])).status).toBe(403);
   });

@@ -1,22 +1,15 @@
 import { storedText } from '../support/stored-text';
 import { ManagementClient } from 'auth0';
-import { RosterInstance, fetchToken, managementClient, startRoster } from '../support/roster-instance';
+import { useAllInOne } from './support-http';
 
 /**
  * The README's walkthrough, over HTTP against the all-in-one process: bootstrap credentials → token → manage
  * applications with plain HTTP and with the official `auth0` SDK.
  */
 describe('newcomer flow (all-in-one, embedded store)', () => {
-  let roster: RosterInstance;
-  let token: string;
+  // Signs in with the bootstrap credentials, as the walkthrough's first step does.
+  const { roster, admin } = useAllInOne();
   const issuedSecrets: string[] = [];
-
-  beforeAll(async () => {
-    roster = await startRoster();
-    const { token_endpoint, client_id, client_secret, audience } = roster.bootstrap;
-    token = await fetchToken(token_endpoint, client_id, client_secret, audience);
-  });
-  afterAll(() => roster?.stop());
 
   it('writes bootstrap credentials that describe this tenant', () => {
     const base = roster.tenantBase();
@@ -50,7 +43,7 @@ describe('newcomer flow (all-in-one, embedded store)', () => {
   });
 
   it('creates an M2M application, grants it an API, and the app gets tokens for it', async () => {
-    const api = managementClient(roster.tenantBase(), token);
+    const { api } = admin;
     const created = await api.post('clients', { name: 'Billing worker', app_type: 'non_interactive' });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
@@ -139,7 +132,7 @@ describe('newcomer flow (all-in-one, embedded store)', () => {
   it('serves every client operation of the official auth0 SDK', async () => {
     const management = new ManagementClient({
       domain: `${new URL(roster.url).host}/tenants/default`,
-      token: () => token,
+      token: () => admin.token,
       fetch: ((input: string | URL | Request, init?: RequestInit) =>
         fetch(String(input instanceof Request ? input.url : input).replace(/^https:/, 'http:'), init)) as typeof fetch,
     });

@@ -1,16 +1,8 @@
-import { RosterInstance, startRoster } from '../support/roster-instance';
-import { AdminSession, adminSession } from './support-http';
+import { useAllInOne } from './support-http';
 
 /** A request's X-Request-Id is echoed, and the events it made record it: an event leads back to its call's logs. */
 describe('request ids', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
-
-  beforeAll(async () => {
-    roster = await startRoster();
-    admin = await adminSession(roster);
-  });
-  afterAll(() => roster?.stop());
+  const { roster, admin } = useAllInOne();
 
   it('records the caller and the request id with the events of a Management API write', async () => {
     const response = await fetch(`${roster.tenantBase()}/api/v2/clients`, {

@@ -1,16 +1,16 @@
 import { createHmac, generateKeyPairSync } from 'crypto';
 import { signJwt } from '@roster/security';
-import { RosterInstance, fetchToken, managementClient, startRoster } from '../support/roster-instance';
+import { fetchToken, managementClient } from '../support/roster-instance';
 import type { ManagementClient } from '../support/roster-instance';
 import {
-  AdminSession,
-  adminSession,
   createClient,
   expectManagementError,
   grantApi,
   jwtHeader,
+  managementSession,
   rawRequest,
   expectNoChangeSince,
+  useAllInOne,
 } from './support-http';
 import { fetchJwks, managementClaims, signWithTenantKey } from './support-tokens';
 
@@ -19,8 +19,7 @@ import { fetchJwks, managementClaims, signWithTenantKey } from './support-tokens
  * (Auth0: 401 for a missing or bad token, 403 insufficient_scope for a good token without the scope).
  */
 describe('Management API scope enforcement', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
+  const { roster, admin } = useAllInOne();
   /** An application granted only read:clients on the Management API, and its token. */
   let reader: { client_id: string; client_secret: string };
   let readerToken: string;
@@ -30,8 +29,6 @@ describe('Management API scope enforcement', () => {
   let managementApiId: string;
 
   beforeAll(async () => {
-    roster = await startRoster();
-    admin = await adminSession(roster);
     reader = (await createClient(admin.api, {
       name: 'Read-only auditor',
       app_type: 'non_interactive',
@@ -43,19 +40,12 @@ describe('Management API scope enforcement', () => {
     });
     expect(grant.status).toBe(201);
     grantId = grant.body.id;
-    readerToken = await fetchToken(
-      roster.bootstrap.token_endpoint,
-      reader.client_id,
-      reader.client_secret,
-      roster.bootstrap.audience,
-    );
-    readerApi = managementClient(roster.tenantBase(), readerToken);
+    ({ token: readerToken, api: readerApi } = await managementSession(roster, reader));
     connectionId = (await admin.api.get('connections')).body[0].id;
     managementApiId = (await admin.api.get('resource-servers')).body.find(
       (r: { is_system?: boolean }) => r.is_system,
     ).id;
   });
-  afterAll(() => roster?.stop());
 
   const clientsUrl = () => `${roster.tenantBase()}/api/v2/clients`;
 

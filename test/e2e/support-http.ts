@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'http';
-import { fetchToken, managementClient } from '../support/roster-instance';
+import { fetchToken, managementClient, startRoster } from '../support/roster-instance';
 import type { ManagementClient, RosterInstance } from '../support/roster-instance';
 
 /**
@@ -130,16 +130,80 @@ export const expectOAuthError = (response: RawResponse, status: number, error: s
   expect(response.headers['cache-control']).toBe('no-store');
 };
 
-export interface AdminSession {
+export interface ManagementSession {
   token: string;
   api: ManagementClient;
 }
 
-/** The bootstrap admin of `default`, with a Management API token and a client for it. */
-export const adminSession = async (roster: RosterInstance): Promise<AdminSession> => {
-  const { token_endpoint, client_id, client_secret, audience } = roster.bootstrap;
-  const token = await fetchToken(token_endpoint, client_id, client_secret, audience);
+/** A Management API token of `default` for `app` (client_credentials, client_secret_post), and a client for it. */
+export const managementSession = async (
+  roster: RosterInstance,
+  app: { client_id: string; client_secret?: string },
+): Promise<ManagementSession> => {
+  if (app.client_secret === undefined) throw new Error(`application ${app.client_id} has no client secret`);
+  const { token_endpoint, audience } = roster.bootstrap;
+  const token = await fetchToken(token_endpoint, app.client_id, app.client_secret, audience);
   return { token, api: managementClient(roster.tenantBase(), token) };
+};
+
+/** The bootstrap admin of `default`, with a fresh Management API token and a client for it. */
+export const adminSession = (roster: RosterInstance): Promise<ManagementSession> =>
+  managementSession(roster, roster.bootstrap);
+
+export interface AllInOne {
+  roster: RosterInstance;
+  /** Its bootstrap admin of `default`, signed in once when it starts. */
+  admin: ManagementSession;
+}
+
+/**
+ * The all-in-one process of a describe block: a beforeAll starts it (`startRoster(env)`) and signs in its bootstrap
+ * admin, an afterAll stops it. Jest runs a block's hooks in the order they are declared, so the block's own beforeAll
+ * and afterAll, declared after this call, run while the process is up.
+ *
+ * `roster` and `admin` exist before the hooks have run, so the block can destructure them where it declares its
+ * variables: they read through to the started instance, and throw when read before it has started.
+ */
+export const useAllInOne = (env: Record<string, string> = {}): AllInOne => {
+  let roster: RosterInstance | undefined;
+  let admin: ManagementSession | undefined;
+  beforeAll(async () => {
+    roster = await startRoster(env);
+    admin = await adminSession(roster);
+  });
+  afterAll(() => roster?.stop());
+
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined)
+      throw new Error('useAllInOne: the process has not started yet; read it in hooks and tests');
+    return value;
+  };
+  return {
+    roster: {
+      get url() {
+        return started(roster).url;
+      },
+      get dataDir() {
+        return started(roster).dataDir;
+      },
+      get bootstrap() {
+        return started(roster).bootstrap;
+      },
+      get storage() {
+        return started(roster).storage;
+      },
+      tenantBase: (tenant) => started(roster).tenantBase(tenant),
+      stop: () => started(roster).stop(),
+    },
+    admin: {
+      get token() {
+        return started(admin).token;
+      },
+      get api() {
+        return started(admin).api;
+      },
+    },
+  };
 };
 
 /** Creates an application and fails loudly unless the Management API answers 201. */

@@ -1,13 +1,6 @@
-import { RosterInstance, fetchToken, managementClient, startRoster } from '../support/roster-instance';
+import { fetchToken, managementClient } from '../support/roster-instance';
 import type { ManagementClient } from '../support/roster-instance';
-import {
-  AdminSession,
-  adminSession,
-  createClient,
-  expectManagementError,
-  expectOAuthError,
-  tokenRequest,
-} from './support-http';
+import { createClient, expectManagementError, expectOAuthError, tokenRequest, useAllInOne } from './support-http';
 
 interface TenantCredentials {
   tenant: string;
@@ -22,8 +15,7 @@ interface TenantCredentials {
  * nothing in another (reference §6.7 "cross-tenant"), and only the operator tenant `default` creates tenants.
  */
 describe('tenant isolation', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
+  const { roster, admin } = useAllInOne();
   let acme: TenantCredentials;
   let acmeToken: string;
   let acmeApi: ManagementClient;
@@ -31,11 +23,8 @@ describe('tenant isolation', () => {
   let defaultApp: { client_id: string; client_secret?: string };
 
   beforeAll(async () => {
-    roster = await startRoster();
-    admin = await adminSession(roster);
     defaultApp = await createClient(admin.api, { name: 'Default tenant worker', app_type: 'non_interactive' });
   });
-  afterAll(() => roster?.stop());
 
   it('creates tenant acme through the operator API and answers once with its admin credentials', async () => {
     const created = await admin.api.post('tenants', { name: 'acme' });

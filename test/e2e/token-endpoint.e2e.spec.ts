@@ -1,6 +1,4 @@
-import { RosterInstance, fetchToken, managementClient, startRoster } from '../support/roster-instance';
 import {
-  AdminSession,
   RawResponse,
   TokenAuth,
   adminSession,
@@ -12,6 +10,7 @@ import {
   jwtPayload,
   rawRequest,
   tokenRequest,
+  useAllInOne,
 } from './support-http';
 import { fetchJwks, verifyWithJwks } from './support-tokens';
 
@@ -24,8 +23,7 @@ const CC = { grant_type: 'client_credentials' };
  * an address after repeated failures), so one test's failures never slow another.
  */
 describe('token endpoint', () => {
-  let roster: RosterInstance;
-  let admin: AdminSession;
+  const { roster, admin } = useAllInOne();
   let endpoint: string;
   /** Source address of the current test. */
   let from: string;
@@ -60,8 +58,6 @@ describe('token endpoint', () => {
   };
 
   beforeAll(async () => {
-    roster = await startRoster();
-    admin = await adminSession(roster);
     endpoint = roster.bootstrap.token_endpoint;
     worker = (await createClient(admin.api, {
       name: 'Inventory worker',
@@ -75,7 +71,6 @@ describe('token endpoint', () => {
       ['read:items', 'write:items', 'delete:items'],
     );
   });
-  afterAll(() => roster?.stop());
   beforeEach(() => {
     from = freshSourceAddress();
   });
@@ -375,13 +370,8 @@ describe('token endpoint', () => {
     expect(jwksBefore.keys).toHaveLength(1);
     const oldKid = jwksBefore.keys[0].kid as string;
     // Obtained before the rotation and first presented after it, so no cache can have seen it.
-    const earlier = await fetchToken(
-      endpoint,
-      roster.bootstrap.client_id,
-      roster.bootstrap.client_secret,
-      roster.bootstrap.audience,
-    );
-    expect(jwtHeader(earlier).kid).toBe(oldKid);
+    const earlier = await adminSession(roster);
+    expect(jwtHeader(earlier.token).kid).toBe(oldKid);
 
     const rotated = await admin.api.post('keys/signing/rotate');
     expect(rotated.status).toBe(201);
@@ -395,18 +385,12 @@ describe('token endpoint', () => {
     const later = expectIssued(await token({ ...CC, audience: INVENTORY }, post(worker)));
     expect(jwtHeader(later).kid).toBe(newKid);
     expect(verifyWithJwks(later, jwksAfter)).toBe(newKid);
-    expect(verifyWithJwks(earlier, jwksAfter)).toBe(oldKid);
+    expect(verifyWithJwks(earlier.token, jwksAfter)).toBe(oldKid);
 
-    const withEarlier = await managementClient(roster.tenantBase(), earlier).get('clients');
-    expect(withEarlier.status).toBe(200);
-    const newManagementToken = await fetchToken(
-      endpoint,
-      roster.bootstrap.client_id,
-      roster.bootstrap.client_secret,
-      roster.bootstrap.audience,
-    );
-    expect(jwtHeader(newManagementToken).kid).toBe(newKid);
-    expect((await managementClient(roster.tenantBase(), newManagementToken).get('clients')).status).toBe(200);
+    expect((await earlier.api.get('clients')).status).toBe(200);
+    const renewed = await adminSession(roster);
+    expect(jwtHeader(renewed.token).kid).toBe(newKid);
+    expect((await renewed.api.get('clients')).status).toBe(200);
 
     const keys = await admin.api.get('keys/signing');
     expect(keys.status).toBe(200);
