@@ -12,6 +12,7 @@ import {
   START,
   STREAM_EXISTS,
   StreamNotFoundError,
+  StreamingRead,
   UnavailableError,
   WrongExpectedVersionError,
   eventTypeFilter,
@@ -60,6 +61,11 @@ interface EsdbResolvedEvent {
  * (`$` streams and types) and non-JSON events are never surfaced. The 6.x client cannot filter `readAll`, and a
  * subscription filter is either on stream names or on event types, so the exact filter is applied here and the
  * server filter only narrows what crosses the wire.
+ *
+ * Two limits of the server: a retry with 'any' (or 'stream_exists') is recognised only while its event ids are still
+ * in the server's cache of recent writes (a revision or 'no_stream' is always checked against the stream); and a
+ * position is a byte offset in the log, so `after` must be 0n or a position this store handed out (the server refuses
+ * a read from inside a record).
  */
 export class EsdbEventStore implements EventStore {
   private readonly subscriptions = new Set<EventSubscription>();
@@ -99,7 +105,7 @@ export class EsdbEventStore implements EventStore {
   async readStream(streamId: string, fromRevision = 0n): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(streamId, { fromRevision })) {
+      for await (const resolved of reading(this.client.readStream(streamId, { fromRevision }))) {
         const event = toRecordedEvent(resolved);
         if (event) events.push(event);
       }
@@ -116,7 +122,7 @@ export class EsdbEventStore implements EventStore {
     const filter = normalizeFilter(options.filter);
     const events: RecordedEvent[] = [];
     if (limit <= 0) return events;
-    for await (const resolved of this.client.readAll({ fromPosition: toReadPosition(after) })) {
+    for await (const resolved of reading(this.client.readAll({ fromPosition: toReadPosition(after) }))) {
       const event = toRecordedEvent(resolved);
       // readAll starts at (not after) the position given: the checkpoint itself is skipped here.
       if (!event || event.position <= after || !matchesFilter(event, filter)) continue;
@@ -142,7 +148,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   async headPosition(): Promise<bigint> {
-    for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS })) {
+    for await (const resolved of reading(this.client.readAll({ fromPosition: END, direction: BACKWARDS }))) {
       const event = toRecordedEvent(resolved);
       if (event) return event.position;
     }
@@ -150,7 +156,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   private async positionAt(streamId: string, revision: bigint): Promise<bigint> {
-    for await (const resolved of this.client.readStream(streamId, { fromRevision: revision, maxCount: 1 })) {
+    for await (const resolved of reading(this.client.readStream(streamId, { fromRevision: revision, maxCount: 1 }))) {
       const event = toRecordedEvent(resolved);
       if (event) return event.position;
     }
@@ -164,12 +170,29 @@ export class EsdbEventStore implements EventStore {
   }
 }
 
+/**
+ * Iterates a read of the client and cancels its gRPC call when the loop stops before the end (a `break`, a `return`,
+ * a throw). Leaving `for await` destroys only the client's Readable: the call under it stays open, paused, on the
+ * server too, until the client is disposed. headPosition (every health check and lag scrape) and a readAll that
+ * fills its limit stop early every time.
+ */
+async function* reading<E>(read: StreamingRead<E>): AsyncGenerator<E> {
+  try {
+    yield* read;
+  } finally {
+    if (!read.readableEnded) await read.cancel().catch(() => undefined);
+  }
+}
+
 /** How long a subscription keeps resubscribing while the server stays unreachable, before it fails. */
 const RESUBSCRIBE_FOR_MS = 60_000;
 const RESUBSCRIBE_MAX_DELAY_MS = 2_000;
 
 /**
- * Adapts the client's Readable subscription; `close()` also ends a pending `next()`, which unsubscribe alone may not.
+ * Adapts the client's Readable subscription. `close()` destroys that Readable, which ends a pending `next()` (it
+ * rejects, and `closed` turns that into the end); cancelling the call alone would leave it waiting. Nothing is raced
+ * against a promise that lives as long as the subscription: every `Promise.race` with it would stay attached to it,
+ * holding its result, so each delivered event would be kept in memory until the subscription closes.
  *
  * It outlives a server restart. The client's subscription then ends with UnavailableError or CancelledError, the
  * errors on which the client itself drops its connection and opens a new one on the next call. So this subscribes
@@ -180,16 +203,14 @@ const RESUBSCRIBE_MAX_DELAY_MS = 2_000;
  */
 class EsdbSubscription implements EventSubscription {
   private closed = false;
-  private signalClosed!: () => void;
-  private readonly closedSignal = new Promise<IteratorReturnResult<undefined>>((resolve) => {
-    this.signalClosed = () => resolve({ done: true, value: undefined });
-  });
   private source: AllStreamSubscription;
   /** Position of the last event handed out (or the start checkpoint): where a new subscription starts after. */
   private delivered: bigint;
   /** When the current run of failed subscriptions began; cleared once a subscription gets through. */
   private failingSince?: number;
   private failures = 0;
+  /** Ends the pause before the next resubscription early, when the subscription closes meanwhile. */
+  private endPause?: () => void;
 
   constructor(
     private readonly open: (after: bigint) => AllStreamSubscription,
@@ -204,39 +225,35 @@ class EsdbSubscription implements EventSubscription {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.signalClosed();
     this.onClose();
+    this.endPause?.();
+    this.source.destroy();
     // Cancelling a stream that already failed may fail too: closing still succeeds.
     await this.source.unsubscribe().catch(() => undefined);
-    this.source.destroy();
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
     try {
-      for (;;) {
+      while (!this.closed) {
         const source = this.source;
         try {
-          const iterator: AsyncIterator<EsdbResolvedEvent> = source[Symbol.asyncIterator]();
-          for (;;) {
-            const next = await Promise.race([iterator.next(), this.closedSignal]);
-            if (next.done || this.closed) return;
+          for await (const resolved of source as AsyncIterable<EsdbResolvedEvent>) {
+            if (this.closed) return;
             this.connected();
-            const event = this.accept(next.value);
+            const event = this.accept(resolved);
             if (event && event.position > this.delivered) {
               this.delivered = event.position;
               yield event;
             }
           }
+          return;
         } catch (error) {
           if (this.closed) return;
           if (!(error instanceof UnavailableError || error instanceof CancelledError)) throw error;
           this.failingSince ??= Date.now();
           if (Date.now() - this.failingSince > RESUBSCRIBE_FOR_MS) throw error;
           this.failures += 1;
-          await Promise.race([
-            new Promise((resolve) => setTimeout(resolve, Math.min(RESUBSCRIBE_MAX_DELAY_MS, 100 * 2 ** this.failures))),
-            this.closedSignal,
-          ]);
+          await this.pause(Math.min(RESUBSCRIBE_MAX_DELAY_MS, 100 * 2 ** this.failures));
           if (this.closed) return;
           source.destroy();
           this.source = this.subscribe();
@@ -256,6 +273,17 @@ class EsdbSubscription implements EventSubscription {
     // The server confirms a subscription first thing: the server is back.
     source.once('confirmation', () => this.connected());
     return source;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.endPause?.(), ms);
+      this.endPause = () => {
+        clearTimeout(timer);
+        this.endPause = undefined;
+        resolve();
+      };
+    });
   }
 
   private connected(): void {
