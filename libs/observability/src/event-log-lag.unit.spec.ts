@@ -1,8 +1,11 @@
 import type { GlobalLogFilter, ReadAllOptions, RecordedEvent } from '@roster/event-store';
 import { EventLogLagMeter } from './event-log-lag';
 
-/** An in-memory global log: `readAll` as the port defines it, and the positions each call looked at. */
-const memoryLog = () => {
+/**
+ * An in-memory global log: `readAll` as the port defines it, and the positions each call looked at. Positions are
+ * `step` apart, and a read after a position no event has is refused, as EventStoreDB refuses one from inside a record.
+ */
+const memoryLog = (step = 1n) => {
   const events: RecordedEvent[] = [];
   const scanned: bigint[][] = [];
   const matches = (event: RecordedEvent, filter?: GlobalLogFilter) =>
@@ -10,7 +13,7 @@ const memoryLog = () => {
     (!filter?.eventTypes || filter.eventTypes.includes(event.type));
   return {
     append(streamId: string, recordedAt = new Date()) {
-      const position = BigInt(events.length + 1);
+      const position = BigInt(events.length + 1) * step;
       events.push({
         id: String(position),
         streamId,
@@ -25,8 +28,9 @@ const memoryLog = () => {
     },
     scanned,
     store: {
-      headPosition: async () => BigInt(events.length),
+      headPosition: async () => events.at(-1)?.position ?? 0n,
       readAll: async ({ after = 0n, limit = 1000, filter }: ReadAllOptions = {}) => {
+        if (after !== 0n && !events.some((event) => event.position === after)) throw new Error(`read from ${after}`);
         const looked: bigint[] = [];
         const found: RecordedEvent[] = [];
         for (const event of events) {
@@ -82,5 +86,18 @@ describe('EventLogLagMeter', () => {
     expect(await meter.measure(second)).toEqual({ positions: 0, seconds: 0 });
     expect(await meter.measure(0n)).toEqual({ positions: 2, seconds: 30 });
     expect(await meter.measure(-1n)).toEqual({ positions: 2, seconds: 30 });
+  });
+
+  it('reads only after positions the store handed out, and not again while the same event waits', async () => {
+    const log = memoryLog(100n);
+    const applied = log.append('application-1');
+    log.append('logs-default:1');
+    log.append('application-2', new Date('2025-01-01T00:00:45Z'));
+    const meter = new EventLogLagMeter(log.store, { streamPrefixes: ['application-'] }, () => now);
+    expect(await meter.measure(applied)).toEqual({ positions: 200, seconds: 15 });
+    log.append('logs-default:1');
+    expect(await meter.measure(applied)).toEqual({ positions: 300, seconds: 15 });
+    expect(await meter.measure(300n)).toEqual({ positions: 0, seconds: 0 });
+    expect(log.scanned).toEqual([[200n, 300n], [400n]]);
   });
 });
