@@ -27,7 +27,7 @@ void runService('projector', async () => {
   const logger = new Logger('projector');
   const storage = await openStorage(config, 4);
   const runner = new ProjectionRunner(storage.readModels, storage.eventStore, registryProjections);
-  const logsRunner = logsProjectionRunner(storage.readModels, storage.eventStore);
+  const logsRunner = logsProjectionRunner(storage.readModels, storage.eventStore, { eventsTable: storage.eventsTable });
   await runner.start();
   await logsRunner.start();
   // A runner retries on its own (database or event store away); the operator still wants to see why it is behind.

@@ -89,7 +89,9 @@ export const startRegistryHost = async (
   const runner = options.runProjections
     ? new ProjectionRunner(storage.readModels, storage.eventStore, registryProjections)
     : undefined;
-  const logsRunner = options.runProjections ? logsProjectionRunner(storage.readModels, storage.eventStore) : undefined;
+  const logsRunner = options.runProjections
+    ? logsProjectionRunner(storage.readModels, storage.eventStore, { eventsTable: storage.eventsTable })
+    : undefined;
   await runner?.start();
   await logsRunner?.start();
   for (const r of [runner, logsRunner]) {

@@ -278,6 +278,19 @@ export const eventStoreContract = (name: string, makeStore: () => Promise<EventS
       await reader.expectQuiet();
     });
 
+    it('delivers the same events without their payload to a subscriber that omits data', async () => {
+      const stream = `${prefix}omit-data`;
+      const events = [newEvent(`${prefix}e`, { n: 1 }), newEvent(`${prefix}f`, { n: 2 }, { by: 'x' })];
+      await store.append(stream, events, 'no_stream');
+      const withData = await read(store.subscribeToAll({ filter: { streamPrefixes: [stream] } })).take(2);
+      const without = await read(store.subscribeToAll({ filter: { streamPrefixes: [stream] }, omitData: true })).take(
+        2,
+      );
+      const identity = ({ data: _data, metadata: _metadata, ...rest }: RecordedEvent) => rest;
+      expect(without.map(identity)).toEqual(withData.map(identity));
+      expect(withData.map((e) => e.type)).toEqual([`${prefix}e`, `${prefix}f`]);
+    });
+
     it('resumes a subscription after a checkpoint, exclusively', async () => {
       const stream = `${prefix}checkpoint`;
       const events = [0, 1, 2, 3].map(() => newEvent(`${prefix}e`));

@@ -55,6 +55,11 @@ export interface SubscribeOptions {
   /** Exclusive checkpoint, usually the position of the last event the subscriber processed. */
   after?: bigint;
   filter?: GlobalLogFilter;
+  /**
+   * The subscriber needs what identifies each event (id, stream, type, revision, position, time), not its payload: a
+   * store may then deliver `data` and `metadata` empty and not read them at all.
+   */
+  omitData?: boolean;
 }
 
 /**

