@@ -5,6 +5,7 @@ import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '@roster/sql'
 import { createScratchDatabase, describeWithService } from '@roster/testing';
 import type { Projection } from '../projection';
 import { LOGS_TABLE, logsProjection, logsProjectionFromTable } from './logs.projection';
+import { LogsReader } from './logs.reader';
 
 /**
  * The log projection has two implementations, one building rows in JavaScript (events from anywhere, EventStoreDB
@@ -106,6 +107,14 @@ const projectionContract = (open: () => Promise<{ db: SqlDatabase; close: () => 
     await db.transaction((tx) => fromTable.applyMany!(tx, events));
     const { rows } = await db.query(`SELECT * FROM ${LOGS_TABLE} ORDER BY position`);
     expect(rows).toEqual(once);
+  });
+
+  it('finds the ingestion keys a tenant stored, and only its own', async () => {
+    await rowsAfter(logsProjectionFromTable(store.eventsTable), 'applyMany');
+    const reader = new LogsReader(db);
+    expect(await reader.storedIngestIds('acme', ['report-1', 'report-2', "o'quote"])).toEqual(new Set(['report-1']));
+    expect(await reader.storedIngestIds('globex', ['report-1'])).toEqual(new Set(['report-1']));
+    expect(await reader.storedIngestIds('initech', ['report-1'])).toEqual(new Set());
   });
 };
 

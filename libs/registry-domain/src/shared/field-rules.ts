@@ -92,13 +92,23 @@ const codePoints = (text: string): number => {
   return count;
 };
 
+/** Any character one of the three checks above looks at: most strings have none, and are tested once. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const SUSPECT_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
+
 /** Why a string breaks a string rule, or null. */
 export const stringProblem = (value: string, rule: StringRule): string | null => {
-  if (LONE_SURROGATE.test(value)) return 'String contains invalid Unicode';
-  if (ALWAYS_FORBIDDEN_CHARS.test(value) || (!rule.multiline && LINE_CHARS.test(value))) {
-    return 'String contains control characters';
+  if (SUSPECT_CHARS.test(value)) {
+    if (LONE_SURROGATE.test(value)) return 'String contains invalid Unicode';
+    if (ALWAYS_FORBIDDEN_CHARS.test(value) || (!rule.multiline && LINE_CHARS.test(value))) {
+      return 'String contains control characters';
+    }
   }
-  const length = codePoints(value);
+  // UTF-16 length is at least the code point count and at most twice it: count only when a bound depends on it.
+  const length =
+    value.length > rule.maxLength || (rule.minLength !== undefined && value.length < 2 * rule.minLength)
+      ? codePoints(value)
+      : value.length;
   if (length > rule.maxLength) return `String is too long (${length} chars), maximum ${rule.maxLength}`;
   if (rule.minLength !== undefined && length < rule.minLength) {
     return `String is too short (${length} chars), minimum ${rule.minLength}`;
