@@ -1,7 +1,7 @@
 'use strict';
 // Reported log events stored per second through `POST /api/v2/logs`, in batches of 1,000 Auth0-sized events (each
 // with its own idempotency id), durable before the answer. Targets: PostgreSQL >= 20,000/s, embedded >= 5,000/s.
-// Also printed: how long after the last answer the Logs API had them all (its read model follows the event store).
+// Also printed: how long after the last answer the Logs API finds them all (its read model follows the event store).
 //
 //   node bench/log-ingestion.bench.js                                   embedded
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node ...   embedded and PostgreSQL
@@ -15,6 +15,28 @@ const { benchOptions, int, main } = require('./lib/options');
 
 const TARGETS = { pglite: 5000, postgres: 20000 };
 
+/**
+ * Milliseconds from now until the Logs API finds an event reported now: the log read model applies events in log
+ * order, so by then it holds every event stored before. (A read waits at most 2 s for the read model by itself.)
+ */
+const searchableAfter = async (apiBase, token) => {
+  const started = Date.now();
+  const marker = `auth0|bench-marker-${started}`;
+  const stored = await request('POST', `${apiBase}/logs`, {
+    token,
+    body: [{ type: 's', date: new Date().toISOString(), user_id: marker }],
+  });
+  if (stored.status !== 200) throw new Error(`POST logs: ${stored.status} ${String(stored.text).slice(0, 300)}`);
+  const query = encodeURIComponent(`user_id:"${marker}"`);
+  for (;;) {
+    const found = await request('GET', `${apiBase}/logs?q=${query}`, { token });
+    if (found.status !== 200) throw new Error(`GET logs: ${found.status} ${String(found.text).slice(0, 300)}`);
+    if (found.json.length > 0) return Date.now() - started;
+    if (Date.now() - started > 300_000) throw new Error('the marker event was not searchable after 5 minutes');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
 main(async () => {
   const opts = benchOptions();
   const parallel = int('BENCH_PARALLEL', 4);
@@ -27,16 +49,12 @@ main(async () => {
       await run('warm', opts.warmupSec);
       log(`${store.label}: measuring ${opts.durationSec} s, batches of 1000, ${parallel} requests at a time`);
       const measured = await run('run', opts.durationSec);
-      // A read of the log waits until the read model includes every log event this registry stored.
-      const asked = Date.now();
-      const read = await request('GET', `${roster.apiBase}/logs?per_page=1`, { token });
-      if (read.status !== 200) throw new Error(`GET logs: ${read.status} ${String(read.text).slice(0, 300)}`);
-      return { ...measured, readableAfterMs: Date.now() - asked };
+      return { ...measured, searchableAfterMs: await searchableAfter(roster.apiBase, token) };
     });
     const rate = result.stored / result.seconds;
     figure(
       'ingested log events/s',
-      { store: store.label, rate, events: result.stored, searchable_after_ms: result.readableAfterMs },
+      { store: store.label, rate, events: result.stored, searchable_after_ms: result.searchableAfterMs },
       { text: `>= ${TARGETS[store.eventStore]}/s`, met: rate >= TARGETS[store.eventStore] },
     );
   }
