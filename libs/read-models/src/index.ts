@@ -64,7 +64,9 @@ export const logsProjectionRunner = (
     options.eventsTable ? [logsProjectionFromTable(options.eventsTable)] : logProjections,
     {
       checkpoint: LOGS_CHECKPOINT,
-      maxBatchSize: 1000,
+      // Under a flood the runner shares the database with the writers; larger transactions let it keep pace (on
+      // PostgreSQL, 1,000 events per transaction left it seconds behind 12,000 reported events/s; 5,000 halved that).
+      maxBatchSize: 5000,
       lingerMs: LOGS_LINGER_MS,
     },
   );
