@@ -257,6 +257,17 @@ export const eventStoreContract = (name: string, makeStore: () => Promise<EventS
         idsWhere(({ stream, event }) => stream.startsWith(b) && event.type === one),
       );
       expect(await ids({ streamPrefixes: [prefix] }, all[2].position)).toEqual(all.slice(3).map((e) => e.id));
+
+      // A prefix is text, not a pattern: characters that are wildcards somewhere match only themselves.
+      const literal = [
+        `${prefix}w_%\\*.`,
+        `${prefix}wx%\\*.`,
+        `${prefix}w_x\\*.`,
+        `${prefix}w_%x*.`,
+        `${prefix}w_%\\x.`,
+      ];
+      for (const stream of literal) await store.append(stream, [newEvent(one)], 'any');
+      expect(await ids({ streamPrefixes: [literal[0]] })).toHaveLength(1);
     });
 
     it('delivers stored events, then live ones, in log order and filtered', async () => {
