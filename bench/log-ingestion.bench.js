@@ -7,6 +7,7 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node ...   embedded and PostgreSQL
 //   BENCH_PARALLEL=8 node ...                                           concurrent requests (default 4)
 const { managementApi } = require('./lib/roster');
+const { setTimeout: sleep } = require('node:timers/promises');
 const { request } = require('./lib/http');
 const { storesToRun, withRoster } = require('./lib/stores');
 const { ingest } = require('./lib/log-ingestion');
@@ -33,7 +34,7 @@ const searchableAfter = async (apiBase, token) => {
     if (found.status !== 200) throw new Error(`GET logs: ${found.status} ${String(found.text).slice(0, 300)}`);
     if (found.json.length > 0) return Date.now() - started;
     if (Date.now() - started > 300_000) throw new Error('the marker event was not searchable after 5 minutes');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 };
 
