@@ -60,6 +60,12 @@ export interface SubscribeOptions {
    * store may then deliver `data` and `metadata` empty and not read them at all.
    */
   omitData?: boolean;
+  /**
+   * Live events may reach the subscriber up to this many milliseconds late, so that appends arriving close together
+   * are read at once rather than one read each: for subscribers that gather batches anyway. Default 0. A store that
+   * pushes events (EventStoreDB) ignores it.
+   */
+  coalesceMs?: number;
 }
 
 /**

@@ -20,12 +20,16 @@ export class PollingSubscription implements EventSubscription {
   /** Set by `wake()`, cleared before each read: a wake during a read or during the consumer's work is not lost. */
   private woken = false;
   private sleeper?: { resolve: () => void; timer: NodeJS.Timeout };
+  /** The wait after a wake at the head, which further wakes do not end (only close does). */
+  private coalescing?: { resolve: () => void; timer: NodeJS.Timeout };
 
   constructor(
     private readonly readPage: (after: bigint) => Promise<LogPage>,
     private cursor: bigint,
     private readonly pollIntervalMs: number,
     private readonly onClose: (subscription: PollingSubscription) => void,
+    /** After a wake at the head, how long to let further appends gather before reading (see SubscribeOptions). */
+    private readonly coalesceMs = 0,
   ) {}
 
   wake(): void {
@@ -37,6 +41,7 @@ export class PollingSubscription implements EventSubscription {
     if (this.closed) return;
     this.closed = true;
     this.stopSleeping();
+    this.stopCoalescing();
     this.onClose(this);
   }
 
@@ -45,6 +50,7 @@ export class PollingSubscription implements EventSubscription {
       let reachedHead = false;
       while (!this.closed) {
         if (reachedHead && !this.woken) await this.sleep();
+        if (reachedHead && this.coalesceMs > 0 && !this.closed) await this.coalesce();
         if (this.closed) return;
         this.woken = false;
         let page: LogPage;
@@ -72,6 +78,20 @@ export class PollingSubscription implements EventSubscription {
     return new Promise((resolve) => {
       this.sleeper = { resolve, timer: setTimeout(() => this.stopSleeping(), this.pollIntervalMs) };
     });
+  }
+
+  private coalesce(): Promise<void> {
+    return new Promise((resolve) => {
+      this.coalescing = { resolve, timer: setTimeout(() => this.stopCoalescing(), this.coalesceMs) };
+    });
+  }
+
+  private stopCoalescing(): void {
+    const coalescing = this.coalescing;
+    this.coalescing = undefined;
+    if (!coalescing) return;
+    clearTimeout(coalescing.timer);
+    coalescing.resolve();
   }
 
   private stopSleeping(): void {

@@ -209,6 +209,7 @@ export class SqlEventStore implements EventStore {
       options.after ?? 0n,
       this.pollIntervalMs,
       (ended) => this.subscriptions.delete(ended),
+      options.coalesceMs,
     );
     this.subscriptions.set(subscription, filter);
     // Other processes' appends arrive by NOTIFY; if LISTEN fails the poll interval still finds them.

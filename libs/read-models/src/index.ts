@@ -4,7 +4,13 @@ import { connectionsProjection } from './connections/connections.projection';
 import type { Projection } from './projection';
 import { resourceServersProjection } from './resource-servers/resource-servers.projection';
 import { tenantsProjection } from './tenants/tenants.projection';
-import { LOGS_CHECKPOINT, LOGS_LINGER_MS, logsProjection, logsProjectionFromTable } from './logs/logs.projection';
+import {
+  LOGS_CHECKPOINT,
+  LOGS_COALESCE_MS,
+  LOGS_LINGER_MS,
+  logsProjection,
+  logsProjectionFromTable,
+} from './logs/logs.projection';
 import { ProjectionRunner } from './projection-runner';
 import type { EventStore } from '@roster/event-store';
 import type { SqlDatabase } from '@roster/sql';
@@ -68,5 +74,6 @@ export const logsProjectionRunner = (
       // PostgreSQL, 1,000 events per transaction left it seconds behind 12,000 reported events/s; 5,000 halved that).
       maxBatchSize: 5000,
       lingerMs: LOGS_LINGER_MS,
+      coalesceMs: LOGS_COALESCE_MS,
     },
   );

@@ -18,6 +18,11 @@ export interface ProjectionRunnerOptions {
    * turn a stream of small appends into a few large transactions, for read models that are not read-your-writes.
    */
   lingerMs?: number;
+  /**
+   * How long the subscription lets appends gather before it reads them (default 0): a runner that lingers does not
+   * need every append read on its own. A waiting reader's `hurry()` does not cut it short: keep it a few milliseconds.
+   */
+  coalesceMs?: number;
 }
 
 export type Unsubscribe = () => void;
@@ -34,6 +39,7 @@ export class ProjectionRunner {
   private readonly retryDelayMs: number;
   private readonly maxRetryDelayMs: number;
   private readonly lingerMs: number;
+  private readonly coalesceMs: number;
   private committed = -1n;
   private stopped = true;
   private loop?: Promise<void>;
@@ -55,6 +61,7 @@ export class ProjectionRunner {
     this.retryDelayMs = options.retryDelayMs ?? 100;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
     this.lingerMs = options.lingerMs ?? 0;
+    this.coalesceMs = options.coalesceMs ?? 0;
   }
 
   get checkpointName(): string {
@@ -129,6 +136,7 @@ export class ProjectionRunner {
       after: this.committed,
       filter: this.set.filter,
       omitData: this.set.omitsEventData,
+      coalesceMs: this.coalesceMs,
     });
     this.subscription = subscription;
     if (this.stopped) await subscription.close();

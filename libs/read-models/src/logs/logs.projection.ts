@@ -15,6 +15,11 @@ export const LOGS_TABLE = 'rm_logs_v1';
 export const LOGS_CHECKPOINT = 'logs';
 /** The log runner gathers events this long before a transaction: log events come in floods, and reads of the log wait. */
 export const LOGS_LINGER_MS = 50;
+/**
+ * Its subscription reads appends that come within this long of each other at once: one read per append was half of
+ * all subscription reads under 200 PATCHes/s on the embedded store (5,341 reads, 4.7 s of 13; 2,966 and 2.5 s after).
+ */
+export const LOGS_COALESCE_MS = 20;
 
 /** Searchable columns besides the document; `q` and the Logs API filters run on these. */
 export const LOG_TEXT_COLUMNS = [
