@@ -233,12 +233,12 @@ export class SqlEventStore implements EventStore {
     return BigInt(rows[0].position);
   }
 
-  /** Ends every subscription and stops listening. Does not close the database (the caller owns it). */
   /** The table holding the events, schema-qualified and quoted: for read models in the same database to read. */
   get eventsTable(): string {
     return `${this.schema}.events`;
   }
 
+  /** Ends every subscription and stops listening. Does not close the database (the caller owns it). */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.subscriptions.keys()].map((subscription) => subscription.close()));

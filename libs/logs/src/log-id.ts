@@ -3,10 +3,10 @@
  * width of the largest 64-bit position). So log ids are unique, sort as strings in the order events were committed,
  * and a reader paging `from` a log id can never miss an event committed later with a smaller id: there is none.
  */
-const WIDTH = 20;
+export const LOG_ID_WIDTH = 20;
 const LOG_ID = /^\d{1,20}$/;
 
-export const logIdOf = (position: bigint): string => position.toString().padStart(WIDTH, '0');
+export const logIdOf = (position: bigint): string => position.toString().padStart(LOG_ID_WIDTH, '0');
 
 /** Positions are PostgreSQL bigints (EventStoreDB's fit too): nothing above 2^63 - 1. */
 const MAX_POSITION = 2n ** 63n - 1n;

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@roster/event-store';
 import {
   LOG_EVENT_RECORDED,
+  LOG_ID_WIDTH,
   LOG_STREAMS,
   logIdOf,
   tenantOfLogStream,
@@ -133,7 +134,7 @@ const textOf = (key: string) => `CASE WHEN jsonb_typeof(e.data->'${key}') = 'str
  * Only the positions of the events cross the wire, both ways: the runner's subscription leaves their payload out.
  */
 export const logsProjectionFromTable = (eventsTable: string): Projection => {
-  const logId = `lpad(e.position::text, 20, '0')`;
+  const logId = `lpad(e.position::text, ${LOG_ID_WIDTH}, '0')`; // logIdOf
   const insertFromTable = `INSERT INTO ${LOGS_TABLE} (${COLUMNS.join(', ')})
      SELECT e.position, split_part(substr(e.stream_id, ${LOG_STREAMS.length + 1}), ':', 1), ${logId},
             (e.data->>'date')::timestamptz, ${[...LOG_TEXT_COLUMNS, 'ingest_id'].map(textOf).join(', ')},
