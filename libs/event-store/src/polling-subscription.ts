@@ -19,9 +19,10 @@ export class PollingSubscription implements EventSubscription {
   private closed = false;
   /** Set by `wake()`, cleared before each read: a wake during a read or during the consumer's work is not lost. */
   private woken = false;
-  private sleeper?: { resolve: () => void; timer: NodeJS.Timeout };
+  /** Waiting at the head for a wake or the next poll. */
+  private readonly sleeping = new Pause();
   /** The wait after a wake at the head, which further wakes do not end (only close does). */
-  private coalescing?: { resolve: () => void; timer: NodeJS.Timeout };
+  private readonly coalescing = new Pause();
 
   constructor(
     private readonly readPage: (after: bigint) => Promise<LogPage>,
@@ -34,14 +35,14 @@ export class PollingSubscription implements EventSubscription {
 
   wake(): void {
     this.woken = true;
-    this.stopSleeping();
+    this.sleeping.end();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.stopSleeping();
-    this.stopCoalescing();
+    this.sleeping.end();
+    this.coalescing.end();
     this.onClose(this);
   }
 
@@ -49,8 +50,8 @@ export class PollingSubscription implements EventSubscription {
     try {
       let reachedHead = false;
       while (!this.closed) {
-        if (reachedHead && !this.woken) await this.sleep();
-        if (reachedHead && this.coalesceMs > 0 && !this.closed) await this.coalesce();
+        if (reachedHead && !this.woken) await this.sleeping.for(this.pollIntervalMs);
+        if (reachedHead && this.coalesceMs > 0 && !this.closed) await this.coalescing.for(this.coalesceMs);
         if (this.closed) return;
         this.woken = false;
         let page: LogPage;
@@ -73,32 +74,25 @@ export class PollingSubscription implements EventSubscription {
       await this.close();
     }
   }
+}
 
-  private sleep(): Promise<void> {
+/** A wait that ends when its time is up or at `end()`, whichever comes first; `end()` without a wait does nothing. */
+class Pause {
+  private ending?: () => void;
+
+  for(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      this.sleeper = { resolve, timer: setTimeout(() => this.stopSleeping(), this.pollIntervalMs) };
+      const timer = setTimeout(() => this.end(), ms);
+      this.ending = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
   }
 
-  private coalesce(): Promise<void> {
-    return new Promise((resolve) => {
-      this.coalescing = { resolve, timer: setTimeout(() => this.stopCoalescing(), this.coalesceMs) };
-    });
-  }
-
-  private stopCoalescing(): void {
-    const coalescing = this.coalescing;
-    this.coalescing = undefined;
-    if (!coalescing) return;
-    clearTimeout(coalescing.timer);
-    coalescing.resolve();
-  }
-
-  private stopSleeping(): void {
-    const sleeper = this.sleeper;
-    this.sleeper = undefined;
-    if (!sleeper) return;
-    clearTimeout(sleeper.timer);
-    sleeper.resolve();
+  end(): void {
+    const ending = this.ending;
+    this.ending = undefined;
+    ending?.();
   }
 }

@@ -33,37 +33,32 @@ const pagedLog = (coalesceMs: number) => {
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Appends `count` events 5 ms apart while a consumer takes them; the positions it received, in order. */
+const appendWhileReading = async (log: ReturnType<typeof pagedLog>, count: number): Promise<bigint[]> => {
+  const events = log.subscription[Symbol.asyncIterator]();
+  const received: bigint[] = [];
+  const reading = (async () => {
+    for (let i = 0; i < count; i++) received.push((await events.next()).value.position);
+  })();
+  for (let i = 0; i < count; i++) {
+    await tick(5);
+    log.append();
+  }
+  await reading;
+  return received;
+};
+
 describe('PollingSubscription', () => {
   it('given no coalescing, reads once per wake at the head', async () => {
     const log = pagedLog(0);
-    const events = log.subscription[Symbol.asyncIterator]();
-    const received: bigint[] = [];
-    const reading = (async () => {
-      for (let i = 0; i < 3; i++) received.push((await events.next()).value.position);
-    })();
-    for (let i = 0; i < 3; i++) {
-      await tick(5);
-      log.append();
-    }
-    await reading;
-    expect(received).toEqual([1n, 2n, 3n]);
+    expect(await appendWhileReading(log, 3)).toEqual([1n, 2n, 3n]);
     expect(log.reads()).toBe(4); // the first read found nothing, then one per append
     await log.subscription.close();
   });
 
   it('given coalescing, reads appends that arrive close together at once, in order', async () => {
     const log = pagedLog(1000);
-    const events = log.subscription[Symbol.asyncIterator]();
-    const received: bigint[] = [];
-    const reading = (async () => {
-      for (let i = 0; i < 5; i++) received.push((await events.next()).value.position);
-    })();
-    for (let i = 0; i < 5; i++) {
-      await tick(5);
-      log.append();
-    }
-    await reading;
-    expect(received).toEqual([1n, 2n, 3n, 4n, 5n]);
+    expect(await appendWhileReading(log, 5)).toEqual([1n, 2n, 3n, 4n, 5n]);
     expect(log.reads()).toBe(2); // the first read found nothing, then one for all five
     await log.subscription.close();
   });
