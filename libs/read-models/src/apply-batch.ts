@@ -39,13 +39,14 @@ export class ProjectionSet {
       const stored = await lockCheckpoint(tx, this.checkpoint, committed);
       const fresh = events.filter((e) => e.position > stored);
       if (fresh.length === 0) return stored;
-      // Event by event, as reducers may read each other's tables; projections that take a batch get theirs after.
+      // Run by run of one event type (projections read only their own tables, so each may take a run at once);
+      // projections that take a whole batch get theirs after.
       const batched = new Map<Projection, RecordedEvent[]>();
-      for (const event of fresh)
-        for (const projection of this.byType.get(event.type) ?? []) {
-          if (!projection.applyMany) await projection.apply(tx, event);
-          else if (batched.has(projection)) batched.get(projection)!.push(event);
-          else batched.set(projection, [event]);
+      for (const run of runsOfOneType(fresh))
+        for (const projection of this.byType.get(run[0].type) ?? []) {
+          if (projection.applyMany) batched.set(projection, (batched.get(projection) ?? []).concat(run));
+          else if (projection.applyRun) await projection.applyRun(tx, run);
+          else for (const event of run) await projection.apply(tx, event);
         }
       for (const [projection, events] of batched) await projection.applyMany!(tx, events);
       const last = fresh[fresh.length - 1].position;
@@ -54,3 +55,14 @@ export class ProjectionSet {
     });
   }
 }
+
+/** Consecutive events of one type, in log order. */
+const runsOfOneType = (events: readonly RecordedEvent[]): RecordedEvent[][] => {
+  const runs: RecordedEvent[][] = [];
+  for (const event of events) {
+    const last = runs[runs.length - 1];
+    if (last && last[0].type === event.type) last.push(event);
+    else runs.push([event]);
+  }
+  return runs;
+};

@@ -120,12 +120,12 @@ export const lockCheckpoint = async (tx: SqlQueryable, name: string, expectedAtL
   return stored;
 };
 
+/** Stores the position and queues its notification (sent at commit), in one round trip. */
 export const saveCheckpoint = async (tx: SqlQueryable, name: string, position: bigint): Promise<void> => {
-  await tx.query(`UPDATE ${CHECKPOINTS_TABLE} SET position = $2, updated_at = now() WHERE name = $1`, [
-    name,
-    positionParam(position),
-  ]);
-  await tx.query(`SELECT pg_notify($1, $2)`, [READ_MODELS_CHANNEL, `${name}:${position}`]);
+  await tx.query(
+    `UPDATE ${CHECKPOINTS_TABLE} SET position = $2, updated_at = now() WHERE name = $1 RETURNING pg_notify($3, $4)`,
+    [name, positionParam(position), READ_MODELS_CHANNEL, `${name}:${position}`],
+  );
 };
 
 export const parseNotification = (payload: string): { name: string; position: bigint } | undefined => {

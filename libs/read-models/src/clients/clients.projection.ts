@@ -4,7 +4,16 @@ import type {
   ConnectionsChanged,
   RegistrationChanged,
 } from '@roster/registry-domain';
-import { changeParams, defineProjection, jsonParam, mergedDoc, positionParam, sql } from '../projection';
+import {
+  Reduced,
+  Statement,
+  changeParams,
+  defineProjection,
+  lastPerKey,
+  mergedDoc,
+  positionParam,
+  sql,
+} from '../projection';
 
 const VERSION = 1;
 export const CLIENTS_TABLE = `rm_clients_v${VERSION}`;
@@ -19,6 +28,41 @@ export const clientDocument = (tenant: string, clientId: string, settings: Clien
   ...settings,
   client_id: clientId,
 });
+
+const REGISTERED_ROW = `tenant text, client_id text, name text, app_type text, is_first_party boolean, origin text,
+  doc jsonb, secret_hash text, position bigint, at timestamptz`;
+
+/**
+ * Registrations as upserts, a run in one statement: an application removed and registered again under the same id
+ * (bootstrap) starts afresh.
+ */
+const registerClients = (run: readonly Reduced<ApplicationEvent, 'ApplicationRegistered'>[]): Statement => {
+  const rows = lastPerKey(run, ({ data }) => `${data.tenant}/${data.client_id}`).map(({ data, event }) => ({
+    tenant: data.tenant,
+    client_id: data.client_id,
+    name: data.settings.name,
+    app_type: data.settings.app_type,
+    is_first_party: data.settings.is_first_party,
+    origin: data.origin,
+    doc: clientDocument(data.tenant, data.client_id, data.settings),
+    secret_hash: data.secret_hash,
+    position: positionParam(event.position),
+    at: data.at,
+  }));
+  return sql(
+    `INSERT INTO ${CLIENTS_TABLE} (tenant, client_id, name, app_type, is_first_party, origin, doc, secret_hash,
+       previous_secret_hash, previous_secret_valid_until, created_position, updated_position, created_at, updated_at)
+     SELECT tenant, client_id, name, app_type, is_first_party, origin, doc, secret_hash, NULL, NULL, position, position,
+       at, at
+     FROM jsonb_to_recordset($1::jsonb) AS r(${REGISTERED_ROW})
+     ON CONFLICT (tenant, client_id) DO UPDATE SET name = EXCLUDED.name, app_type = EXCLUDED.app_type,
+       is_first_party = EXCLUDED.is_first_party, origin = EXCLUDED.origin, doc = EXCLUDED.doc,
+       secret_hash = EXCLUDED.secret_hash, previous_secret_hash = NULL, previous_secret_valid_until = NULL,
+       created_position = EXCLUDED.created_position, updated_position = EXCLUDED.updated_position,
+       created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+    JSON.stringify(rows),
+  );
+};
 
 /**
  * Applications (Auth0 clients). `doc` holds the Auth0 client object; the columns beside it serve filters, ordering
@@ -57,32 +101,9 @@ export const clientsProjection = defineProjection<Exclude<ApplicationEvent, Conn
       ],
     },
   ],
+  runReducers: { ApplicationRegistered: (run) => registerClients(run) },
   reducers: {
-    ApplicationRegistered: (e, event) => {
-      const doc = clientDocument(e.tenant, e.client_id, e.settings);
-      const position = positionParam(event.position);
-      // An upsert: an application removed and registered again under the same id (bootstrap) starts afresh.
-      return sql(
-        `INSERT INTO ${CLIENTS_TABLE} (tenant, client_id, name, app_type, is_first_party, origin, doc, secret_hash,
-           previous_secret_hash, previous_secret_valid_until, created_position, updated_position, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, NULL, NULL, $9, $9, $10, $10)
-         ON CONFLICT (tenant, client_id) DO UPDATE SET name = EXCLUDED.name, app_type = EXCLUDED.app_type,
-           is_first_party = EXCLUDED.is_first_party, origin = EXCLUDED.origin, doc = EXCLUDED.doc,
-           secret_hash = EXCLUDED.secret_hash, previous_secret_hash = NULL, previous_secret_valid_until = NULL,
-           created_position = EXCLUDED.created_position, updated_position = EXCLUDED.updated_position,
-           created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
-        e.tenant,
-        e.client_id,
-        e.settings.name,
-        e.settings.app_type,
-        e.settings.is_first_party,
-        e.origin,
-        jsonParam(doc),
-        e.secret_hash,
-        position,
-        e.at,
-      );
-    },
+    ApplicationRegistered: (e, event) => registerClients([{ data: e, event }]),
     ApplicationSettingsChanged: (e, event) => {
       const doc = mergedDoc('doc', 3);
       return sql(

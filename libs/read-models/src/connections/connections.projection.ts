@@ -16,17 +16,22 @@ export const CONNECTION_CLIENTS_TABLE = `rm_connection_clients_v${VERSION}`;
 export type ConnectionDocument = ConnectionSettings & { id: string; name: string; strategy: ConnectionStrategy };
 
 /**
- * Links only connections that exist: an application's list may still name a connection removed since (removal is
- * recorded on the connection, not on every application that used it).
+ * Links applications to the connections they enable, a run of applications in one statement. Links only connections
+ * that exist: an application's list may still name a connection removed since (removal is recorded on the
+ * connection, not on every application that used it).
  */
-const linkExisting = (tenant: string, clientId: string, connectionIds: readonly string[]): Statement =>
+const linkExisting = (
+  links: readonly { tenant: string; client_id: string; enabled_connections: string[] }[],
+): Statement =>
   sql(
     `INSERT INTO ${CONNECTION_CLIENTS_TABLE} (tenant, connection_id, client_id)
-     SELECT c.tenant, c.connection_id, $2 FROM ${CONNECTIONS_TABLE} c WHERE c.tenant = $1 AND c.connection_id = ANY($3::text[])
+     SELECT c.tenant, c.connection_id, r.client_id
+       FROM jsonb_to_recordset($1::jsonb) AS r(tenant text, client_id text, enabled_connections text[])
+       JOIN ${CONNECTIONS_TABLE} c ON c.tenant = r.tenant AND c.connection_id = ANY(r.enabled_connections)
      ON CONFLICT DO NOTHING`,
-    tenant,
-    clientId,
-    connectionIds,
+    JSON.stringify(
+      links.map(({ tenant, client_id, enabled_connections }) => ({ tenant, client_id, enabled_connections })),
+    ),
   );
 
 /**
@@ -71,6 +76,7 @@ export const connectionsProjection = defineProjection<
       ],
     },
   ],
+  runReducers: { ApplicationRegistered: (run) => linkExisting(run.map(({ data }) => data)) },
   reducers: {
     ConnectionCreated: (e, event) => {
       const doc: ConnectionDocument = {
@@ -112,7 +118,7 @@ export const connectionsProjection = defineProjection<
       ),
       sql(`DELETE FROM ${CONNECTIONS_TABLE} WHERE tenant = $1 AND connection_id = $2`, e.tenant, e.connection_id),
     ],
-    ApplicationRegistered: (e) => linkExisting(e.tenant, e.client_id, e.enabled_connections),
+    ApplicationRegistered: (e) => linkExisting([e]),
     ConnectionsChanged: (e) => [
       sql(
         `DELETE FROM ${CONNECTION_CLIENTS_TABLE} WHERE tenant = $1 AND client_id = $2 AND NOT (connection_id = ANY($3::text[]))`,
@@ -120,7 +126,7 @@ export const connectionsProjection = defineProjection<
         e.client_id,
         e.enabled_connections,
       ),
-      linkExisting(e.tenant, e.client_id, e.enabled_connections),
+      linkExisting([e]),
     ],
     ApplicationRemoved: (e) =>
       sql(`DELETE FROM ${CONNECTION_CLIENTS_TABLE} WHERE tenant = $1 AND client_id = $2`, e.tenant, e.client_id),
