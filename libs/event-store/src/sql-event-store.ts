@@ -212,9 +212,9 @@ export class SqlEventStore implements EventStore {
       options.coalesceMs,
     );
     this.subscriptions.set(subscription, filter);
-    // Other processes' appends arrive by NOTIFY; if LISTEN fails the poll interval still finds them.
-    // Other processes' appends arrive by NOTIFY. PGlite has no other process: its appends all pass through
-    // `append`, which wakes subscriptions itself, so listening would only wake them twice.
+    // Other processes' appends arrive by NOTIFY (if LISTEN fails, the poll interval still finds them). PGlite has no
+    // other process: its appends all pass through `append`, which wakes subscriptions itself, so listening would only
+    // wake them twice.
     if (this.db.kind !== 'pglite') {
       // A NOTIFY for a position this process appended itself has already woken everyone: skip it.
       this.unlisten ??= this.db
