@@ -75,6 +75,11 @@ export interface SubscribeOptions {
 export interface EventSubscription extends AsyncIterable<RecordedEvent> {
   /** Ends the iteration; a pending `next()` resolves `done`. */
   close(): Promise<void>;
+  /**
+   * Events read and not yet delivered: `next()` hands them out without reading. Left out by subscriptions that
+   * cannot tell (see `batchesOf`'s `readAhead`).
+   */
+  readonly buffered?: number;
 }
 
 export interface EventStore {

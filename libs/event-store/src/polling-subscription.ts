@@ -23,6 +23,7 @@ export class PollingSubscription implements EventSubscription {
   private readonly sleeping = new Pause();
   /** The wait after a wake at the head, which further wakes do not end (only close does). */
   private readonly coalescing = new Pause();
+  private undelivered = 0;
 
   constructor(
     private readonly readPage: (after: bigint) => Promise<LogPage>,
@@ -32,6 +33,10 @@ export class PollingSubscription implements EventSubscription {
     /** After a wake at the head, how long to let further appends gather before reading (see SubscribeOptions). */
     private readonly coalesceMs = 0,
   ) {}
+
+  get buffered(): number {
+    return this.undelivered;
+  }
 
   wake(): void {
     this.woken = true;
@@ -62,8 +67,9 @@ export class PollingSubscription implements EventSubscription {
           if (this.closed) return;
           throw error;
         }
-        for (const event of page.events) {
+        for (const [index, event] of page.events.entries()) {
           if (this.closed) return;
+          this.undelivered = page.events.length - index - 1;
           yield event;
         }
         this.cursor = page.scannedTo;

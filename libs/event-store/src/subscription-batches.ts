@@ -21,6 +21,14 @@ export interface BatchOptions {
    * events already in hand, and a fuller batch is not worth their time).
    */
   hurry?: () => Promise<unknown>;
+  /**
+   * Default true: while the consumer works on a batch, the next read may already be under way, which keeps a
+   * catch-up busy. False (when not lingering, on a subscription that tells what it has `buffered`): the next read
+   * starts when the consumer asks for the next batch, so that batch holds what the log had then. At the head of the
+   * log that is a whole batch sooner for an event appended during the consumer's work, which is what a reader waiting
+   * for its own write sees.
+   */
+  readAhead?: boolean;
 }
 
 /**
@@ -30,8 +38,12 @@ export interface BatchOptions {
  */
 export async function* batchesOf(
   subscription: EventSubscription,
-  { maxBatchSize, lingerMs = 0, hurry }: BatchOptions,
+  { maxBatchSize, lingerMs = 0, hurry, readAhead = true }: BatchOptions,
 ): AsyncGenerator<RecordedEvent[]> {
+  if (!readAhead && lingerMs <= 0 && subscription.buffered !== undefined) {
+    yield* bufferedBatchesOf(subscription, maxBatchSize);
+    return;
+  }
   const events = subscription[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<RecordedEvent>> | undefined;
   for (;;) {
@@ -61,5 +73,24 @@ export async function* batchesOf(
     }
     yield batch;
     if (done) return;
+  }
+}
+
+/** Batches of the next event plus what the subscription holds already: nothing is read past them before asked for. */
+async function* bufferedBatchesOf(
+  subscription: EventSubscription,
+  maxBatchSize: number,
+): AsyncGenerator<RecordedEvent[]> {
+  const events = subscription[Symbol.asyncIterator]();
+  for (;;) {
+    const first = await events.next();
+    if (first.done) return;
+    const batch = [first.value];
+    while (batch.length < maxBatchSize && (subscription.buffered ?? 0) > 0) {
+      const next = await events.next();
+      if (next.done) break;
+      batch.push(next.value);
+    }
+    yield batch;
   }
 }

@@ -141,7 +141,13 @@ export class ProjectionRunner {
     this.subscription = subscription;
     if (this.stopped) await subscription.close();
     try {
-      const options = { maxBatchSize: this.maxBatchSize, lingerMs: this.lingerMs, hurry: () => this.hurried() };
+      // No read-ahead: a reader waits for its write, and a batch read when the last one committed already holds it.
+      const options = {
+        maxBatchSize: this.maxBatchSize,
+        lingerMs: this.lingerMs,
+        hurry: () => this.hurried(),
+        readAhead: false,
+      };
       for await (const batch of batchesOf(subscription, options)) {
         this.advance(await this.set.applyBatch(this.db, batch, this.committed));
         onBatchCommitted();
