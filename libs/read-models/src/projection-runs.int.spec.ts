@@ -1,8 +1,7 @@
 import { SqlEventStore } from '@roster/event-store';
-import { PgliteDatabase, PostgresDatabase, SqlDatabase } from '@roster/sql';
-import { createScratchDatabase, describeWithService } from '@roster/testing';
+import type { SqlDatabase } from '@roster/sql';
 import { registryProjections } from './index';
-import { appendAll, ev } from './read-models.fixtures';
+import { OpenDatabase, appendAll, describeOnSqlDatabases, ev } from './read-models.fixtures';
 import { dumpReadModels, rebuildReadModels } from './rebuild';
 
 /**
@@ -27,7 +26,7 @@ const history = [
   ev.applicationRegistered('acme', 'app3', { name: 'M2M', app_type: 'non_interactive' }, { secretHash: null }),
 ];
 
-const runsEqualOneByOne = (open: () => Promise<{ db: SqlDatabase; close: () => Promise<void> }>) => {
+const runsEqualOneByOne = (open: OpenDatabase) => {
   let db: SqlDatabase;
   let close: () => Promise<void>;
   let store: SqlEventStore;
@@ -69,23 +68,4 @@ const runsEqualOneByOne = (open: () => Promise<{ db: SqlDatabase; close: () => P
   });
 };
 
-describe('projection runs on PGlite', () => {
-  runsEqualOneByOne(async () => {
-    const db = await PgliteDatabase.open();
-    return { db, close: () => db.close() };
-  });
-});
-
-describeWithService('postgres', 'projection runs on PostgreSQL', () => {
-  runsEqualOneByOne(async () => {
-    const scratch = await createScratchDatabase('roster_projection_runs');
-    const db = new PostgresDatabase(scratch.url);
-    return {
-      db,
-      close: async () => {
-        await db.close();
-        await scratch.drop();
-      },
-    };
-  });
-});
+describeOnSqlDatabases('projection runs', runsEqualOneByOne);

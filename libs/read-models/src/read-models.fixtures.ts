@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'crypto';
 import type { EventStore } from '@roster/event-store';
-import type { SqlQueryable } from '@roster/sql';
+import { PgliteDatabase, PostgresDatabase, type SqlDatabase, type SqlQueryable } from '@roster/sql';
+import { createScratchDatabase, describeWithService } from '@roster/testing';
 import { Projection, defineProjection, sql } from './projection';
 import type {
   ApplicationEvent,
@@ -295,4 +296,29 @@ export const counts = async (db: SqlQueryable, version = 1): Promise<Record<stri
     `SELECT key, n FROM rm_test_ticks_v${version} ORDER BY key`,
   );
   return Object.fromEntries(rows.map((r) => [r.key, r.n]));
+};
+
+/** A database a suite opens for itself, with how to dispose of it. */
+export type OpenDatabase = () => Promise<{ db: SqlDatabase; close: () => Promise<void> }>;
+
+/** Defines `suite` twice: on embedded PGlite, and on a scratch PostgreSQL database (where PostgreSQL is reachable). */
+export const describeOnSqlDatabases = (title: string, suite: (open: OpenDatabase) => void): void => {
+  describe(`${title} on PGlite`, () =>
+    suite(async () => {
+      const db = await PgliteDatabase.open();
+      return { db, close: () => db.close() };
+    }));
+  describeWithService('postgres', `${title} on PostgreSQL`, () =>
+    suite(async () => {
+      const scratch = await createScratchDatabase('roster_read_models_spec');
+      const db = new PostgresDatabase(scratch.url);
+      return {
+        db,
+        close: async () => {
+          await db.close();
+          await scratch.drop();
+        },
+      };
+    }),
+  );
 };

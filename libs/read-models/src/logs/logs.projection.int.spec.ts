@@ -1,11 +1,11 @@
 import { randomUUID } from 'crypto';
 import { SqlEventStore, type RecordedEvent } from '@roster/event-store';
 import { LOG_EVENT_RECORDED, logStream } from '@roster/logs';
-import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '@roster/sql';
-import { createScratchDatabase, describeWithService } from '@roster/testing';
+import type { SqlDatabase } from '@roster/sql';
 import type { Projection } from '../projection';
 import { LOGS_TABLE, logsProjection, logsProjectionFromTable } from './logs.projection';
 import { LogsReader } from './logs.reader';
+import { OpenDatabase, describeOnSqlDatabases } from '../read-models.fixtures';
 
 /**
  * The log projection has two implementations, one building rows in JavaScript (events from anywhere, EventStoreDB
@@ -57,7 +57,7 @@ const history = [
   logEvent('globex', { type: 'slo', date: '2026-11-28T10:00:04Z', tenant_name: 'globex', ingest_id: 'report-1' }),
 ];
 
-const projectionContract = (open: () => Promise<{ db: SqlDatabase; close: () => Promise<void> }>) => {
+const projectionContract = (open: OpenDatabase) => {
   let db: SqlDatabase;
   let close: () => Promise<void>;
   let store: SqlEventStore;
@@ -118,17 +118,4 @@ const projectionContract = (open: () => Promise<{ db: SqlDatabase; close: () => 
   });
 };
 
-describe('log projection on PGlite', () => {
-  projectionContract(async () => {
-    const db = await PgliteDatabase.open();
-    return { db, close: () => db.close() };
-  });
-});
-
-describeWithService('postgres', 'log projection on PostgreSQL', () => {
-  projectionContract(async () => {
-    const scratch = await createScratchDatabase('roster_logs_projection');
-    const db = new PostgresDatabase(scratch.url);
-    return { db, close: async () => (await db.close(), await scratch.drop()) };
-  });
-});
+describeOnSqlDatabases('log projection', projectionContract);
