@@ -37,7 +37,7 @@ const REGISTERED_ROW = `tenant text, client_id text, name text, app_type text, i
  * (bootstrap) starts afresh.
  */
 const registerClients = (run: readonly Reduced<ApplicationEvent, 'ApplicationRegistered'>[]): Statement => {
-  const rows = lastPerKey(run, ({ data }) => `${data.tenant}/${data.client_id}`).map(({ data, event }) => ({
+  const rows = lastPerKey(run, ({ data }) => JSON.stringify([data.tenant, data.client_id])).map(({ data, event }) => ({
     tenant: data.tenant,
     client_id: data.client_id,
     name: data.settings.name,
