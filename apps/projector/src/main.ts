@@ -8,7 +8,7 @@ import {
   logProjections,
   logsProjectionRunner,
   LogRetentionJob,
-  ProjectionRunner,
+  registryProjectionRunner,
   registryProjections,
 } from '@roster/read-models';
 import { openStorage, runService } from '@roster/runtime';
@@ -26,7 +26,7 @@ void runService('projector', async () => {
   Logger.overrideLogger(processLogger);
   const logger = new Logger('projector');
   const storage = await openStorage(config, 4);
-  const runner = new ProjectionRunner(storage.readModels, storage.eventStore, registryProjections);
+  const runner = registryProjectionRunner(storage.readModels, storage.eventStore);
   const logsRunner = logsProjectionRunner(storage.readModels, storage.eventStore, { eventsTable: storage.eventsTable });
   await runner.start();
   await logsRunner.start();

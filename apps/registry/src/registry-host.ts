@@ -7,7 +7,7 @@ import {
   logProjections,
   logsProjectionRunner,
   LogRetentionJob,
-  ProjectionRunner,
+  registryProjectionRunner,
   ReadModelFreshness,
   registryProjections,
 } from '@roster/read-models';
@@ -86,9 +86,7 @@ export const startRegistryHost = async (
   const storage = await openStorage(config);
   const metrics = new MetricsRegistry();
 
-  const runner = options.runProjections
-    ? new ProjectionRunner(storage.readModels, storage.eventStore, registryProjections)
-    : undefined;
+  const runner = options.runProjections ? registryProjectionRunner(storage.readModels, storage.eventStore) : undefined;
   const logsRunner = options.runProjections
     ? logsProjectionRunner(storage.readModels, storage.eventStore, { eventsTable: storage.eventsTable })
     : undefined;

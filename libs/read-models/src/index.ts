@@ -47,6 +47,20 @@ export const registryProjections: readonly Projection[] = [
   clientGrantsProjection,
   logStreamsProjection,
 ];
+/**
+ * On the embedded database the registry's runner lets appends gather this long after a wake before it reads them.
+ * PGlite runs one statement at a time for the whole process; at the head of a busy log the runner otherwise read
+ * once per append (about 1 ms each) and committed small batches. Measured on the embedded store, same runs: 234-255
+ * registrations/s without, 369-435 with 15 ms; at 200 PATCHes/s, write-to-read lag p99 476 ms without, 163 ms with.
+ */
+export const EMBEDDED_REGISTRY_COALESCE_MS = 15;
+
+/** The runner of the registry's read models (`registryProjections`, checkpoint `registry`). */
+export const registryProjectionRunner = (db: SqlDatabase, store: EventStore): ProjectionRunner =>
+  new ProjectionRunner(db, store, registryProjections, {
+    coalesceMs: db.kind === 'pglite' ? EMBEDDED_REGISTRY_COALESCE_MS : 0,
+  });
+
 export * from './logs/logs.projection';
 export * from './logs/logs.reader';
 export * from './logs/log-retention';
