@@ -44,6 +44,19 @@ const NO_LIMITS = { DCR_RATE_LIMIT: '100000', DCR_IP_RATE_LIMIT: '100000000' };
 
 const headPosition = (roster: RosterInstance): Promise<bigint> => roster.storage.eventStore.headPosition();
 
+/**
+ * A registration answers before the read models include it (by design: its client reads itself from the write
+ * model), so the Management API's lists catch up a moment later. Reads until `shows` holds, for at most 5 s.
+ */
+const onceCaughtUp = async <T>(read: () => Promise<T>, shows: (value: T) => boolean): Promise<T> => {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const value = await read();
+    if (shows(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
 /** A second tenant of `roster`, created by the operator tenant, with its own admin client. */
 const openTenant = async (
   roster: RosterInstance,
@@ -497,7 +510,10 @@ describe('dynamic client registration', () => {
       expect(app.status).toBe(200);
       expect(app.body).toMatchObject({ is_first_party: false, third_party_security_mode: 'strict' });
 
-      const connections = await admin.api.get(`clients/${client.client_id}/connections`);
+      const connections = await onceCaughtUp(
+        () => admin.api.get(`clients/${client.client_id}/connections`),
+        (response) => response.body.connections?.length > 0,
+      );
       expect(connections.status).toBe(200);
       expect(connections.body.connections.map((c: { name: string }) => c.name)).toEqual(['partners']);
       const clientsOf = async (id: string) =>
