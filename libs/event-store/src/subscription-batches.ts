@@ -40,10 +40,6 @@ export async function* batchesOf(
   subscription: EventSubscription,
   { maxBatchSize, lingerMs = 0, hurry, readAhead = true }: BatchOptions,
 ): AsyncGenerator<RecordedEvent[]> {
-  if (!readAhead && lingerMs <= 0 && subscription.buffered !== undefined) {
-    yield* bufferedBatchesOf(subscription, maxBatchSize);
-    return;
-  }
   const events = subscription[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<RecordedEvent>> | undefined;
   for (;;) {
@@ -59,6 +55,8 @@ export async function* batchesOf(
           : notReadyAfter(lingerMs);
     let done = false;
     while (batch.length < maxBatchSize) {
+      // Without read-ahead, the batch takes what the subscription holds, and no read starts before the next batch.
+      if (!readAhead && !lingered && subscription.buffered === 0) break;
       pending = events.next();
       // A rejection is handled when the promise is awaited in the next round; keep Node from reporting it early.
       pending.catch(() => undefined);
@@ -73,24 +71,5 @@ export async function* batchesOf(
     }
     yield batch;
     if (done) return;
-  }
-}
-
-/** Batches of the next event plus what the subscription holds already: nothing is read past them before asked for. */
-async function* bufferedBatchesOf(
-  subscription: EventSubscription,
-  maxBatchSize: number,
-): AsyncGenerator<RecordedEvent[]> {
-  const events = subscription[Symbol.asyncIterator]();
-  for (;;) {
-    const first = await events.next();
-    if (first.done) return;
-    const batch = [first.value];
-    while (batch.length < maxBatchSize && (subscription.buffered ?? 0) > 0) {
-      const next = await events.next();
-      if (next.done) break;
-      batch.push(next.value);
-    }
-    yield batch;
   }
 }
