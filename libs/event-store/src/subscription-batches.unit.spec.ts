@@ -1,5 +1,5 @@
 import type { RecordedEvent } from './event-store.port';
-import { PollingSubscription } from './polling-subscription';
+import { pagedLog } from './polling-subscription.fixtures';
 import { batchesOf } from './subscription-batches';
 
 const recorded = (position: number): RecordedEvent => ({
@@ -88,41 +88,18 @@ describe('batchesOf', () => {
   });
 
   describe('without read-ahead, on a subscription that tells what it holds', () => {
-    /** A log at its head, read in pages by a real PollingSubscription; appends wake it as the SQL store's do. */
-    const pagedLog = () => {
-      const log: RecordedEvent[] = [];
-      let reads = 0;
-      const subscription = new PollingSubscription(
-        async (after) => {
-          reads += 1;
-          const page = log.filter((event) => event.position > after);
-          return { events: page, scannedTo: page.at(-1)?.position ?? after, reachedHead: true };
-        },
-        0n,
-        60_000,
-        () => undefined,
-      );
-      return {
-        subscription,
-        reads: () => reads,
-        append: (...ps: number[]) => {
-          log.push(...ps.map(recorded));
-          subscription.wake();
-        },
-      };
-    };
     const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
     it('given appends while the consumer works, when it asks for the next batch, then that batch holds them all', async () => {
       const source = pagedLog();
       const batches = batchesOf(source.subscription, { maxBatchSize: 10, readAhead: false });
-      source.append(1, 2);
+      source.append(2);
       expect(positions((await batches.next()).value as RecordedEvent[])).toEqual([1, 2]);
       // The consumer works on [1, 2] while 3, then 4, are appended: nothing is read meanwhile.
       const readsDuringWork = source.reads();
-      source.append(3);
+      source.append();
       await settle();
-      source.append(4);
+      source.append();
       await settle();
       expect(source.reads()).toBe(readsDuringWork);
       // (With read-ahead, a read woken by 3 would have handed out [3] alone.)
@@ -132,7 +109,7 @@ describe('batchesOf', () => {
 
     it('given more held than a batch takes, then the rest comes next without a read', async () => {
       const source = pagedLog();
-      source.append(1, 2, 3, 4, 5);
+      source.append(5);
       const batches = batchesOf(source.subscription, { maxBatchSize: 2, readAhead: false });
       const taken: number[][] = [];
       for (let i = 0; i < 3; i++) taken.push(positions((await batches.next()).value as RecordedEvent[]));
