@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import { describeWithService, testKafka, uniqueTopic } from '@roster/testing';
+import { logIdOf } from '@roster/logs';
 import { encodeLogEventMessage } from './kafka-topic';
 import {
   KafkaLogSource,
@@ -151,6 +152,70 @@ describeWithService('kafka', 'Kafka log source', () => {
     expect(b3[0]).toBe(acme[5]);
     // After the redelivery, each event once more and in order.
     expect(handler.positions().slice(5 + b2.length)).toEqual(acme.slice(5));
+  });
+
+  it('decodes one fetch ahead while a batch is handled, never two, and hands batches over one at a time', async () => {
+    const topic = await newTopic();
+    // Three record batches on partition 0, each fetched alone (maxBytes 1: a fetch returns at least one record batch);
+    // the second and third each carry a message of ours that breaks the contract, reported when it is decoded.
+    const producer = kafka.producer();
+    await producer.connect();
+    const sendBatch = async (from: number, badSchema: string | undefined) => {
+      const messages = [from, from + 1].map((n) =>
+        encodeLogEventMessage('acme', BigInt(n), { log_id: logIdOf(BigInt(n)), ...draftOf('acme', n) }),
+      );
+      const bad = badSchema && { ...messages[0], headers: { ...messages[0].headers, schema: badSchema } };
+      await producer.send({
+        topic,
+        messages: [...(bad ? [bad] : []), ...messages].map((m) => ({ ...m, partition: 0 })),
+      });
+    };
+    await sendBatch(1, undefined);
+    await sendBatch(3, 'second/0');
+    await sendBatch(5, 'third/0');
+    await producer.disconnect();
+
+    const invalid: InvalidLogEventMessage[] = [];
+    const held = gate();
+    let handling = 0;
+    let overlapped = false;
+    const handler = recordingHandler(async (_, call) => {
+      overlapped ||= ++handling > 1;
+      if (call === 1) await held.opened;
+      handling--;
+    });
+    const streamId = `lst_${randomUUID()}`;
+    const source = sourceOf(streamId, topic, 'acme', { maxBytes: 1, onInvalidMessage: (m) => invalid.push(m) });
+    const stop = start(source, handler.handler);
+    try {
+      await waitFor(
+        () => invalid.length === 1,
+        () => 'the second fetch decoded while the first batch is held',
+      );
+      // Held for a while longer: the third fetch waits for its turn, and nothing was committed.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(invalid.map((m) => m.reason)).toEqual([expect.stringContaining('second/0')]);
+      expect(handler.batches).toHaveLength(1);
+      expect((await committed(streamId, topic))[0]).toBe('-1');
+      held.open();
+      await waitFor(
+        () => handler.positions().length === 6,
+        () => `six events, got ${handler.positions().join(',')}`,
+      );
+      await waitFor(
+        () => committedToEnd(streamId, topic),
+        () => 'every partition committed to its end',
+      );
+    } finally {
+      held.open();
+      await stop();
+    }
+    expect(handler.positions()).toEqual([1n, 2n, 3n, 4n, 5n, 6n]);
+    expect(invalid.map((m) => m.reason)).toEqual([
+      expect.stringContaining('second/0'),
+      expect.stringContaining('third/0'),
+    ]);
+    expect(overlapped).toBe(false);
   });
 
   it('skips and reports a message of its tenant that breaks the contract, and heartbeats through a long batch', async () => {

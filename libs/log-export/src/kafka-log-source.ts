@@ -1,4 +1,5 @@
-import type { EachBatchPayload, Kafka, RetryOptions } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, RetryOptions } from 'kafkajs';
+import { setImmediate as setImmediatePromise } from 'timers/promises';
 import { RosterError } from '@roster/errors';
 import { decodeLogEventMessage, LOG_EVENTS_TOPIC, tenantOfMessage } from './kafka-topic';
 import type { LogSource, SourceBatchHandler, SourcedLogEvent } from './log-source';
@@ -11,13 +12,14 @@ import { pause, retryDelay, safely, whenAborted } from './support';
  *
  * Commit after processing: `autoCommit` is off; an offset is resolved and committed only once the handler resolved for
  * the events before it. Other tenants' messages are skipped unparsed, and their offsets committed with ours. While
- * the handler runs (a SIEM down can hold it for days), the consumer heartbeats so the group keeps it. Memory stays
- * bounded: one fetch of at most `maxBytes`, and kafkajs fetches again only once the batch is handled.
+ * the handler runs (a SIEM down can hold it for days), the consumer heartbeats so the group keeps it. While a batch is
+ * handled, the next fetch is read and decoded, and waits for its turn: the SIEM's answers and Kafka's fetches overlap,
+ * and memory stays bounded (two fetches of at most `maxBytes`).
  *
- * Failures: kafkajs retries a failed fetch, commit or batch (the handler threw: the batch is fetched again from the
- * last resolved offset, which is the committed one), then crashes and restarts the consumer; after a crash kafkajs
- * does not restart from (e.g. no group coordinator yet after a broker restart), the source starts a new consumer
- * after a pause. Either way it resumes from the committed offsets, so `run` only ends when its signal aborts.
+ * Failures: kafkajs retries a failed fetch or commit, then crashes and restarts the consumer. After a crash kafkajs
+ * does not restart from (e.g. no group coordinator yet after a broker restart), or a handler that threw, the source
+ * starts a new consumer after a pause. Either way it resumes from the committed offsets (the worker skips what it
+ * already handled), so `run` only ends when its signal aborts.
  */
 
 export const LOG_STREAM_GROUP_PREFIX = 'roster.log-stream.';
@@ -70,7 +72,27 @@ export interface KafkaLogSourceOptions {
   onError?: (error: unknown) => void;
 }
 
+/**
+ * Messages decoded between two turns of the event loop: the batch being handled meanwhile gets its gzip and HTTP
+ * answers in time instead of after a whole fetch's decoding.
+ */
+const DECODE_SLICE = 500;
+
 type Positioned = SourcedLogEvent & { offset: string };
+
+/** A fetch's events of the stream's tenant, with where the fetch ended. */
+interface FetchedBatch {
+  topic: string;
+  partition: number;
+  events: Positioned[];
+  lastOffset: string;
+}
+
+/** One consumer's batches, handled one at a time in offset order; `failed` once a turn failed (the consumer is done). */
+interface HandlingTurns {
+  handling: Promise<void>;
+  failed: boolean;
+}
 
 export class KafkaLogSource implements LogSource {
   readonly groupId: string;
@@ -121,13 +143,14 @@ export class KafkaLogSource implements LogSource {
         },
       },
     });
-    let fail: (error: Error) => void = () => undefined;
+    let fail: (error: unknown) => void = () => undefined;
     const crashed = new Promise<never>((_, reject) => (fail = reject));
     crashed.catch(() => undefined);
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) fail(payload.error);
     });
     consumer.on(consumer.events.GROUP_JOIN, () => onJoined());
+    const turns: HandlingTurns = { handling: Promise.resolve(), failed: false };
     const started = (async () => {
       await consumer.connect();
       // fromBeginning applies to a new group only: the worker skips what precedes the stream.
@@ -137,7 +160,8 @@ export class KafkaLogSource implements LogSource {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 1,
-        eachBatch: (payload) => this.eachBatch(payload, handler, signal),
+        eachBatch: (payload) =>
+          this.eachBatch(payload, signal, turns, (batch) => this.handleInTurn(batch, handler, signal, consumer), fail),
       });
     })();
     started.catch(() => undefined);
@@ -147,6 +171,8 @@ export class KafkaLogSource implements LogSource {
       await Promise.race([started.then(() => crashed), stop.aborted]);
     } finally {
       stop.dispose();
+      // The batch in hand is committed (handled) or left (aborted) while the consumer can still commit.
+      await turns.handling;
       await consumer.disconnect().catch(() => undefined);
       // Cut short by the disconnect; once it settled, nothing of it can reconnect behind our back.
       await started.catch(() => undefined);
@@ -154,28 +180,50 @@ export class KafkaLogSource implements LogSource {
     }
   }
 
-  private async eachBatch(payload: EachBatchPayload, handler: SourceBatchHandler, signal: AbortSignal): Promise<void> {
-    const { batch, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+  /**
+   * A fetch: its events are decoded while the previous batch is still being handled, then handed over in turn. The
+   * offset is resolved at once, so kafkajs fetches the next batch while this one is handled; only commits, made after
+   * handling, move the group's position. A failed turn fails the consumer (`fail`): the next one resumes from the
+   * committed offset, so no batch is skipped.
+   */
+  private async eachBatch(
+    payload: EachBatchPayload,
+    signal: AbortSignal,
+    turns: HandlingTurns,
+    handle: (batch: FetchedBatch) => Promise<void>,
+    fail: (error: unknown) => void,
+  ): Promise<void> {
+    const { batch, resolveOffset, isRunning, isStale } = payload;
     const { topic, partition } = batch;
-    const stopping = (): boolean => signal.aborted || !isRunning() || isStale();
-    const commit = async (offset: string): Promise<void> => {
-      resolveOffset(offset);
-      const next = (BigInt(offset) + 1n).toString();
-      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
-    };
+    const stopping = (): boolean => signal.aborted || !isRunning() || isStale() || turns.failed;
+    if (stopping() || batch.messages.length === 0) return;
+    const events = await this.eventsOf(batch.messages, topic, partition);
+    await this.withHeartbeats(payload, turns.handling);
     if (stopping()) return;
+    const fetched: FetchedBatch = { topic, partition, events, lastOffset: batch.lastOffset() };
+    turns.handling = handle(fetched).catch((error: unknown) => {
+      turns.failed = true;
+      fail(error);
+    });
+    resolveOffset(fetched.lastOffset);
+  }
 
-    const events = this.eventsOf(batch.messages, topic, partition);
+  /** Hands a fetch's events over in chunks, committing after each; the last commit covers other tenants' messages. */
+  private async handleInTurn(
+    { topic, partition, events, lastOffset }: FetchedBatch,
+    handler: SourceBatchHandler,
+    signal: AbortSignal,
+    consumer: Consumer,
+  ): Promise<void> {
+    const commit = (offset: string): Promise<void> =>
+      consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
     const max = Math.max(1, this.options.maxBatchEvents ?? 5000);
     let committed: string | undefined;
     for (let start = 0; start < events.length; start += max) {
-      if (stopping()) return;
+      if (signal.aborted) return;
       const chunk = events.slice(start, start + max);
       try {
-        await this.withHeartbeats(
-          payload,
-          handler({ events: chunk.map(({ position, event }) => ({ position, event })) }),
-        );
+        await handler({ events: chunk.map(({ position, event }) => ({ position, event })) });
       } catch (error) {
         // Stopping: leave the chunk uncommitted, it comes again on the next start.
         if (signal.aborted) return;
@@ -191,13 +239,18 @@ export class KafkaLogSource implements LogSource {
       await commit(committed);
     }
     // Other tenants' messages after our last event (or a batch without ours) move the position too.
-    if (!stopping() && batch.messages.length > 0 && committed !== batch.lastOffset()) await commit(batch.lastOffset());
+    if (!signal.aborted && committed !== lastOffset) await commit(lastOffset);
   }
 
   /** The stream's tenant's events of a fetch, in offset order; other tenants' messages are not parsed. */
-  private eventsOf(messages: EachBatchPayload['batch']['messages'], topic: string, partition: number): Positioned[] {
+  private async eventsOf(
+    messages: EachBatchPayload['batch']['messages'],
+    topic: string,
+    partition: number,
+  ): Promise<Positioned[]> {
     const events: Positioned[] = [];
-    for (const message of messages) {
+    for (const [index, message] of messages.entries()) {
+      if (index > 0 && index % DECODE_SLICE === 0) await setImmediatePromise();
       if (tenantOfMessage(message) !== this.options.tenant) continue;
       try {
         const { position, event } = decodeLogEventMessage(message);

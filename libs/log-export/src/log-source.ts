@@ -21,8 +21,8 @@ export type SourceBatchHandler = (batch: SourceBatch) => Promise<void>;
 
 export interface LogSource {
   /**
-   * Calls `handler` with one batch at a time (the next batch is read only after the previous one was handled, so
-   * memory stays bounded). The position is committed past a batch only after `handler` resolved for it; when it
+   * Calls `handler` with one batch at a time, in position order (a source may read the next batch while one is
+   * handled, but no further, so memory stays bounded). The position is committed past a batch only after `handler` resolved for it; when it
    * rejects, nothing is committed and delivery starts again from the last committed position (after a pause).
    *
    * Resolves once `signal` aborted and the batch in flight, if any, was either committed or left uncommitted; the
