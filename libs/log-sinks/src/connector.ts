@@ -30,6 +30,11 @@ export interface SinkConnector {
   encodedSize(event: LogEvent): number;
   /** One request carrying `events`, in order. Rejects only when `signal` aborts (RosterError `delivery_aborted`). */
   send(events: readonly LogEvent[], signal?: AbortSignal): Promise<SendOutcome>;
+  /**
+   * A hint that `send(events)` comes next, with this very array: the connector may start building its body (encoding,
+   * compression) while the request before it is still in flight.
+   */
+  prepare?(events: readonly LogEvent[]): void;
   /** Closes pooled connections; the connector must not be used afterwards. */
   close(): Promise<void>;
 }

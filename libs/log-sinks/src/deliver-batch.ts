@@ -86,6 +86,8 @@ export const deliverBatch = async (
     try {
       while (next < requests.length && !failed.signal.aborted) {
         const index = next++;
+        // Built while this one is in flight: the SIEM's answer is then followed by the next request at once.
+        if (next < requests.length) connector.prepare?.(requests[next]);
         results[index] = await deliverRequest(connector, requests[index], laneOptions);
       }
     } catch (error) {

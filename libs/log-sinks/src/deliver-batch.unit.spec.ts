@@ -11,6 +11,9 @@ import { logEvent, logEvents } from './log-sinks.fixtures';
 class ScriptedConnector implements SinkConnector {
   readonly type = 'http' as const;
   readonly requests: string[][] = [];
+  /** `prepare` and `send` calls in order, each with its events' ids; a send of a prepared array says so. */
+  readonly calls: string[] = [];
+  private readonly prepared = new Set<readonly LogEvent[]>();
   constructor(
     private readonly answer: (events: readonly LogEvent[], call: number) => SendOutcome,
     readonly maxBatchEvents = 100,
@@ -19,7 +22,12 @@ class ScriptedConnector implements SinkConnector {
   encodedSize(event: LogEvent): number {
     return JSON.stringify(event).length + 1;
   }
+  prepare(events: readonly LogEvent[]): void {
+    this.prepared.add(events);
+    this.calls.push(`prepare ${ids(events)}`);
+  }
   async send(events: readonly LogEvent[]): Promise<SendOutcome> {
+    this.calls.push(`send ${ids(events)}${this.prepared.has(events) ? ' (prepared)' : ''}`);
     this.requests.push(events.map((e) => e.log_id));
     return this.answer(events, this.requests.length);
   }
@@ -91,6 +99,20 @@ describe('deliverBatch', () => {
     expect(ids(result.delivered)).toEqual(ids(events));
     expect(result.deadLettered).toEqual([]);
     expect(connector.requests.map((r) => r.length)).toEqual([2, 2, 1]);
+  });
+
+  it('has the connector prepare each request while the one before it is being sent', async () => {
+    const connector = new ScriptedConnector(() => delivered, 2);
+    const events = logEvents(5);
+    const [a, b, c] = [ids(events.slice(0, 2)), ids(events.slice(2, 4)), ids(events.slice(4))];
+    await deliverBatch(connector, events, setup().options);
+    expect(connector.calls).toEqual([
+      `prepare ${b}`,
+      `send ${a}`,
+      `prepare ${c}`,
+      `send ${b} (prepared)`,
+      `send ${c} (prepared)`,
+    ]);
   });
 
   it('retries the same request with backoff until it is delivered, honouring Retry-After', async () => {

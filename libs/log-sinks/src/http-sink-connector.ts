@@ -49,6 +49,9 @@ export interface SinkProtocol {
   interpret?(answer: HttpAnswer, context: AnswerContext): Promise<SendOutcome>;
 }
 
+/** A request ready to go, or the refusal of an event that can never go. */
+type BuiltRequest = { body: Buffer; headers: Record<string, string>; refused?: undefined } | { refused: SendOutcome };
+
 export interface AnswerContext {
   transport: HttpTransport;
   signal?: AbortSignal;
@@ -76,6 +79,7 @@ export class HttpSinkConnector implements SinkConnector {
   private readonly separatorBytes: number;
   /** Encoded once when measured by `deliverBatch`, reused by `send`; collected with the events. */
   private readonly encoded = new WeakMap<LogEvent, string>();
+  private readonly requests = new WeakMap<readonly LogEvent[], Promise<BuiltRequest>>();
 
   constructor(
     private readonly protocol: SinkProtocol,
@@ -99,25 +103,16 @@ export class HttpSinkConnector implements SinkConnector {
     return byteLength(this.encode(event)) + this.separatorBytes;
   }
 
+  prepare(events: readonly LogEvent[]): void {
+    this.requestOf(events);
+  }
+
   async send(events: readonly LogEvent[], signal?: AbortSignal): Promise<SendOutcome> {
     if (events.length === 0) return { kind: 'delivered' };
     const { protocol } = this;
-    const parts = events.map((event) => this.encode(event));
-    const oversize =
-      protocol.maxEventBytes === undefined ? -1 : parts.findIndex((p) => byteLength(p) > protocol.maxEventBytes!);
-    if (oversize >= 0) {
-      // It can never be delivered: refuse it here rather than send a request the SIEM must refuse.
-      const size = byteLength(parts[oversize]);
-      const reason = `event ${events[oversize].log_id} is ${size} bytes, over ${protocol.service}'s limit of ${protocol.maxEventBytes} bytes per event`;
-      return rejected(reason, undefined, oversize);
-    }
-    const text = frameBody(protocol.framing, parts);
-    const headers: Record<string, string> = { 'user-agent': 'roster-log-streams', ...protocol.headers(events) };
-    let body = Buffer.from(text, 'utf8');
-    if (protocol.gzip) {
-      body = await gzipAsync(body);
-      headers['content-encoding'] = 'gzip';
-    }
+    const request = await this.requestOf(events);
+    if (request.refused) return request.refused;
+    const { body, headers } = request;
     let answer: HttpAnswer;
     try {
       answer = await this.transport.post({ url: protocol.url, headers, body, timeoutMs: this.timeoutMs, signal });
@@ -136,6 +131,39 @@ export class HttpSinkConnector implements SinkConnector {
 
   async close(): Promise<void> {
     this.transport.close();
+  }
+
+  /** The request body of `events`, built once per array (retries reuse it) and collected with the array. */
+  private requestOf(events: readonly LogEvent[]): Promise<BuiltRequest> {
+    let request = this.requests.get(events);
+    if (request === undefined) {
+      request = this.buildRequest(events);
+      // A failure is seen by the `send` that awaits it; a prepared request that is never sent must not go unhandled.
+      request.catch(() => undefined);
+      this.requests.set(events, request);
+    }
+    return request;
+  }
+
+  private async buildRequest(events: readonly LogEvent[]): Promise<BuiltRequest> {
+    const { protocol } = this;
+    const parts = events.map((event) => this.encode(event));
+    const oversize =
+      protocol.maxEventBytes === undefined ? -1 : parts.findIndex((p) => byteLength(p) > protocol.maxEventBytes!);
+    if (oversize >= 0) {
+      // It can never be delivered: refuse it here rather than send a request the SIEM must refuse.
+      const size = byteLength(parts[oversize]);
+      const reason = `event ${events[oversize].log_id} is ${size} bytes, over ${protocol.service}'s limit of ${protocol.maxEventBytes} bytes per event`;
+      return { refused: rejected(reason, undefined, oversize) };
+    }
+    const text = frameBody(protocol.framing, parts);
+    const headers: Record<string, string> = { 'user-agent': 'roster-log-streams', ...protocol.headers(events) };
+    let body = Buffer.from(text, 'utf8');
+    if (protocol.gzip) {
+      body = await gzipAsync(body);
+      headers['content-encoding'] = 'gzip';
+    }
+    return { body, headers };
   }
 
   private encode(event: LogEvent): string {
