@@ -14,6 +14,9 @@ describe('event JSON', () => {
     const text = '{"type":"s","log_id":"00000000000000000007","date":"2026-01-01T00:00:00.000Z","d":"\\u00e9"}';
     const event = JSON.parse(text);
     rememberEventJson(event, text);
+    // The event itself is unchanged to anyone who looks at it or serialises it.
+    expect(event).toStrictEqual(JSON.parse(text));
+    expect(Object.keys(event)).toEqual(['type', 'log_id', 'date', 'd']);
     expect(eventJson(event)).toBe(text);
     expect(logElementJson(event)).toBe(`{"log_id":"00000000000000000007","data":${text}}`);
     expect(JSON.parse(splunkEnvelope(event)).event).toEqual({ log_id: event.log_id, data: event });
