@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { PgliteStatements } from './pglite-statements';
 import { SqlDatabase, SqlQueryable } from './sql-database';
 
 /**
@@ -8,7 +9,11 @@ import { SqlDatabase, SqlQueryable } from './sql-database';
 export class PgliteDatabase implements SqlDatabase {
   readonly kind = 'pglite' as const;
 
-  private constructor(private readonly db: PGlite) {}
+  private readonly statements: PgliteStatements;
+
+  private constructor(private readonly db: PGlite) {
+    this.statements = new PgliteStatements(db);
+  }
 
   /** `dataDir` undefined means in memory (tests); otherwise a folder that persists across restarts. */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
@@ -16,17 +21,23 @@ export class PgliteDatabase implements SqlDatabase {
     return new PgliteDatabase(db);
   }
 
-  async query<Row>(text: string, params?: readonly unknown[]): Promise<{ rows: Row[] }> {
-    const result = await this.db.query<Row>(text, params as unknown[]);
-    return { rows: result.rows };
+  /** Locked as `PGlite.query` locks: after any transaction in progress, one statement at a time, then synced. */
+  async query<Row>(text: string, params: readonly unknown[] = []): Promise<{ rows: Row[] }> {
+    await this.db._checkReady();
+    const rows = await this.db._runExclusiveTransaction(() =>
+      this.db._runExclusiveQuery(() => this.statements.run<Row>(text, params)),
+    );
+    await this.db.syncToFs();
+    return { rows };
   }
 
+  /** PGlite's transaction (BEGIN, COMMIT or ROLLBACK, the lock), its statements run as prepared ones. */
   transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) =>
       work({
-        query: async <Row>(text: string, params?: readonly unknown[]) => {
-          const result = await tx.query<Row>(text, params as unknown[]);
-          return { rows: result.rows };
+        query: async <Row>(text: string, params: readonly unknown[] = []) => {
+          if (tx.closed) throw new Error('Transaction is closed');
+          return { rows: await this.db._runExclusiveQuery(() => this.statements.run<Row>(text, params)) };
         },
       }),
     );
