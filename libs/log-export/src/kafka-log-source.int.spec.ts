@@ -66,6 +66,23 @@ describeWithService('kafka', 'Kafka log source', () => {
     };
   };
 
+  /** Waits until `handler` got `count` events and the group committed every partition to its end. */
+  const drained = async (
+    handler: ReturnType<typeof recordingHandler>,
+    count: number,
+    streamId: string,
+    topic: string,
+  ) => {
+    await waitFor(
+      () => handler.positions().length >= count,
+      () => `${count} events, got ${handler.positions().join(',')}`,
+    );
+    await waitFor(
+      () => committedToEnd(streamId, topic),
+      () => 'every partition committed to its end',
+    );
+  };
+
   /**
    * `count` events of acme between events of other tenants: acme and globex share partition 0, initech has partition
    * 1 to itself (none of acme's events), partition 2 stays empty.
@@ -99,14 +116,7 @@ describeWithService('kafka', 'Kafka log source', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect((await committed(streamId, topic))[0]).toBe('-1');
       held.open();
-      await waitFor(
-        () => first.positions().length >= acme.length,
-        () => `${acme.length} events, got ${first.positions().length}`,
-      );
-      await waitFor(
-        () => committedToEnd(streamId, topic),
-        () => 'every partition committed to its end',
-      );
+      await drained(first, acme.length, streamId, topic);
     } finally {
       held.open();
       await stop();
@@ -219,14 +229,7 @@ describeWithService('kafka', 'Kafka log source', () => {
       expect(handler.batches).toHaveLength(1);
       expect((await committed(streamId, topic))[0]).toBe('-1');
       held.open();
-      await waitFor(
-        () => handler.positions().length === 6,
-        () => `six events, got ${handler.positions().join(',')}`,
-      );
-      await waitFor(
-        () => committedToEnd(streamId, topic),
-        () => 'every partition committed to its end',
-      );
+      await drained(handler, 6, streamId, topic);
     } finally {
       held.open();
       await stop();
