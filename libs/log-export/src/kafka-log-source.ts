@@ -1,5 +1,4 @@
 import type { Consumer, EachBatchPayload, Kafka, RetryOptions } from 'kafkajs';
-import { setImmediate as setImmediatePromise } from 'timers/promises';
 import { RosterError } from '@roster/errors';
 import { decodeLogEventMessage, LOG_EVENTS_TOPIC, tenantOfMessage } from './kafka-topic';
 import type { LogSource, SourceBatchHandler, SourcedLogEvent } from './log-source';
@@ -71,12 +70,6 @@ export interface KafkaLogSourceOptions {
   /** Each failure the source recovers from (broker gone, handler failing repeatedly, ...). */
   onError?: (error: unknown) => void;
 }
-
-/**
- * Messages decoded between two turns of the event loop: the batch being handled meanwhile gets its gzip and HTTP
- * answers in time instead of after a whole fetch's decoding.
- */
-const DECODE_SLICE = 500;
 
 type Positioned = SourcedLogEvent & { offset: string };
 
@@ -184,8 +177,8 @@ export class KafkaLogSource implements LogSource {
    * A fetch: it waits until the batch before it was handled, then its events are decoded and handed over. The offset
    * is resolved at once, so kafkajs fetches the next batch while this one is handled; only commits, made after
    * handling, move the group's position. Decoding waits too, because decoded events take several times the memory of
-   * the fetch. A failed turn fails the consumer (`fail`): the next one resumes from the
-   * committed offset, so no batch is skipped.
+   * the fetch. A failed turn fails the consumer (`fail`): the next one resumes from the committed offset, so no batch
+   * is skipped.
    */
   private async eachBatch(
     payload: EachBatchPayload,
@@ -200,8 +193,7 @@ export class KafkaLogSource implements LogSource {
     if (stopping() || batch.messages.length === 0) return;
     await this.withHeartbeats(payload, turns.handling);
     if (stopping()) return;
-    const events = await this.eventsOf(batch.messages, topic, partition);
-    if (stopping()) return;
+    const events = this.eventsOf(batch.messages, topic, partition);
     const fetched: FetchedBatch = { topic, partition, events, lastOffset: batch.lastOffset() };
     turns.handling = handle(fetched).catch((error: unknown) => {
       turns.failed = true;
@@ -245,14 +237,9 @@ export class KafkaLogSource implements LogSource {
   }
 
   /** The stream's tenant's events of a fetch, in offset order; other tenants' messages are not parsed. */
-  private async eventsOf(
-    messages: EachBatchPayload['batch']['messages'],
-    topic: string,
-    partition: number,
-  ): Promise<Positioned[]> {
+  private eventsOf(messages: EachBatchPayload['batch']['messages'], topic: string, partition: number): Positioned[] {
     const events: Positioned[] = [];
-    for (const [index, message] of messages.entries()) {
-      if (index > 0 && index % DECODE_SLICE === 0) await setImmediatePromise();
+    for (const message of messages) {
       if (tenantOfMessage(message) !== this.options.tenant) continue;
       try {
         const { position, event } = decodeLogEventMessage(message);
