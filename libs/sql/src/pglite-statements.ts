@@ -25,16 +25,6 @@ interface Prepared {
   paramTypes: readonly number[];
 }
 
-const concat = (parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-};
-
 export class PgliteStatements {
   /** By SQL text, in least-recently-used order (a Map iterates in insertion order). */
   private readonly prepared = new Map<string, Prepared>();
@@ -52,7 +42,7 @@ export class PgliteStatements {
     let messages;
     try {
       messages = await this.db.execProtocolStream(
-        concat([
+        Buffer.concat([
           serialize.bind({ statement: statement.name, values }),
           serialize.describe({ type: 'P' }),
           serialize.execute({}),
@@ -81,7 +71,11 @@ export class PgliteStatements {
     if (this.prepared.size >= MAX_PREPARED_STATEMENTS) await this.close([this.prepared.keys().next().value!]);
     const name = `roster_${++this.nextId}`;
     const messages = await this.db.execProtocolStream(
-      concat([serialize.parse({ name, text, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      Buffer.concat([
+        serialize.parse({ name, text, types: [] }),
+        serialize.describe({ type: 'S', name }),
+        serialize.sync(),
+      ]),
       { syncToFs: false },
     );
     const description = messages.find((m) => m.name === 'parameterDescription') as
@@ -99,6 +93,6 @@ export class PgliteStatements {
     });
     if (names.length === 0) return;
     const closes = names.map((name) => serialize.close({ type: 'S', name }));
-    await this.db.execProtocolStream(concat([...closes, serialize.sync()]), { syncToFs: false });
+    await this.db.execProtocolStream(Buffer.concat([...closes, serialize.sync()]), { syncToFs: false });
   }
 }
