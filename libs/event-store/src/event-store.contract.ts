@@ -270,6 +270,31 @@ export const eventStoreContract = (name: string, makeStore: () => Promise<EventS
       expect(await ids({ streamPrefixes: [literal[0]] })).toHaveLength(1);
     });
 
+    it('finds filtered events past thousands of other events, in reads and in subscriptions', async () => {
+      const wanted = `${prefix}wanted`;
+      const first = newEvent(`${prefix}e`);
+      const second = newEvent(`${prefix}e`);
+      const start = await store.headPosition();
+      await store.append(wanted, [first], 'no_stream');
+      for (let i = 0; i < 5; i++)
+        await store.append(
+          `${prefix}other-${i}`,
+          Array.from({ length: 1000 }, () => newEvent(`${prefix}o`)),
+          'no_stream',
+        );
+      await store.append(wanted, [second], 0n);
+      const filter = { streamPrefixes: [wanted] };
+
+      expect((await store.readAll({ after: start, limit: 2, filter })).map((e) => e.id)).toEqual([first.id, second.id]);
+      const [afterFirst] = await store.readAll({ after: start, limit: 1, filter });
+      expect((await store.readAll({ after: afterFirst.position, limit: 1, filter })).map((e) => e.id)).toEqual([
+        second.id,
+      ]);
+      const reader = read(store.subscribeToAll({ after: start, filter }));
+      expect((await reader.take(2)).map((e) => e.id)).toEqual([first.id, second.id]);
+      await reader.expectQuiet(100);
+    });
+
     it('delivers stored events, then live ones, in log order and filtered', async () => {
       const stream = `${prefix}live`;
       const stored = [newEvent(`${prefix}e`), newEvent(`${prefix}e`), newEvent(`${prefix}e`)];
