@@ -14,6 +14,48 @@ describe('BoundedMap', () => {
     expect(map.peek('c')).toBe(3);
   });
 
+  it('keeps exactly the most recently used keys through a long mix of sets, gets, deletes and sweeps', () => {
+    // The model: a list, most recent last. Seeded so a failure replays.
+    let seed = 7;
+    const random = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const map = new BoundedMap<number, number>(50);
+    let model: number[] = [];
+    let evictions = 0;
+    const touch = (key: number) => (model = [...model.filter((k) => k !== key), key]);
+    for (let step = 0; step < 20_000; step++) {
+      const key = random(120);
+      const op = random(20);
+      if (op < 12) {
+        map.set(key, step);
+        touch(key);
+        if (model.length > 50) {
+          model = model.slice(1);
+          evictions++;
+        }
+      } else if (op < 18) {
+        if (map.get(key) !== undefined) touch(key);
+      } else if (op < 19) {
+        map.delete(key);
+        model = model.filter((k) => k !== key);
+      } else {
+        const oldest = model[0];
+        map.sweep((_, k) => k === oldest, 1);
+        if (oldest !== undefined) model = model.slice(1);
+      }
+      expect(map.size).toBe(model.length);
+      if (step % 97 === 0)
+        expect(Array.from({ length: 120 }, (_, k) => map.has(k))).toEqual(
+          Array.from({ length: 120 }, (_, k) => model.includes(k)),
+        );
+    }
+    expect(evictions).toBeGreaterThan(1000);
+  });
+
   it('peek does not refresh recency', () => {
     const map = new BoundedMap<string, number>(2);
     map.set('a', 1);
