@@ -57,8 +57,8 @@ export class LogIngestion {
     };
 
     const accepted: { index: number; id: string; event: KeyedLogEvent; keyed: boolean }[] = [];
-    for (const [index, item] of body.entries()) {
-      const checked = checkIngestedLog(item, tenant, now);
+    for (let index = 0; index < body.length; index++) {
+      const checked = checkIngestedLog(body[index], tenant, now);
       if (!checked.ok) {
         result.rejected.push({ index, message: checked.violations[0].message });
         continue;
@@ -71,7 +71,8 @@ export class LogIngestion {
       }
       const keyed = checked.ingestId !== undefined;
       const id = checked.ingestId ?? randomUUID();
-      const data: LogEventRecorded['data'] = keyed ? { ...checked.draft, ingest_id: id } : checked.draft;
+      const data: LogEventRecorded['data'] = checked.draft; // a fresh object: no copy needed to add the key
+      if (keyed) data.ingest_id = id;
       const eventId = keyed ? derivedUuid(['log-event', tenant, id]) : randomUUID();
       accepted.push({ index, id, keyed, event: { eventId, data } });
     }

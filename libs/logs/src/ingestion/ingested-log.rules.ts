@@ -58,7 +58,8 @@ export type IngestedLog =
 export const checkIngestedLog = (item: unknown, tenant: string, now: number): IngestedLog => {
   const violations = checkFields(item, INGESTED_LOG_FIELDS, { mode: 'create' });
   if (violations.length > 0) return { ok: false, violations };
-  const { id, date, type, ...fields } = item as Record<string, unknown> & { id?: string; date: string; type: string };
+  const fields = item as Record<string, unknown> & { id?: string; date: string; type: string; details?: unknown };
+  const { id, date, type } = fields;
   if (!isReportable(type)) {
     return { ok: false, violations: [payloadViolation('type', `Log type ${JSON.stringify(type)} cannot be reported`)] };
   }
@@ -72,6 +73,12 @@ export const checkIngestedLog = (item: unknown, tenant: string, now: number): In
   if (fields.details !== undefined && Buffer.byteLength(JSON.stringify(fields.details)) > MAX_DETAILS_BYTES) {
     return { ok: false, violations: [payloadViolation('details', `Details exceed ${MAX_DETAILS_BYTES} bytes`)] };
   }
-  const draft = { ...fields, type, date: new Date(time).toISOString(), tenant_name: tenant } as LogEventDraft;
-  return { ok: true, draft, ...(id === undefined ? {} : { ingestId: id }) };
+  // Copied key by key: rest destructuring plus a spread cost a third of this check, and it runs 1,000 times a request.
+  // Assignment is safe: checkFields let only the table's keys through (no `__proto__`).
+  const draft: Record<string, unknown> = {};
+  for (const key in fields) if (key !== 'id' && key !== 'date' && key !== 'type') draft[key] = fields[key];
+  draft.type = type;
+  draft.date = new Date(time).toISOString();
+  draft.tenant_name = tenant;
+  return { ok: true, draft: draft as unknown as LogEventDraft, ...(id === undefined ? {} : { ingestId: id }) };
 };
