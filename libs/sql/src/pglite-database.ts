@@ -1,4 +1,6 @@
+import * as path from 'path';
 import { PGlite } from '@electric-sql/pglite';
+import { DataDirLock } from './data-dir-lock';
 import { PgliteStatements } from './pglite-statements';
 import { SqlDatabase, SqlQueryable } from './sql-database';
 
@@ -11,14 +13,26 @@ export class PgliteDatabase implements SqlDatabase {
 
   private readonly statements: PgliteStatements;
 
-  private constructor(private readonly db: PGlite) {
+  private constructor(
+    private readonly db: PGlite,
+    private readonly lock?: DataDirLock,
+  ) {
     this.statements = new PgliteStatements(db);
   }
 
-  /** `dataDir` undefined means in memory (tests); otherwise a folder that persists across restarts. */
+  /**
+   * `dataDir` undefined means in memory (tests); otherwise a folder that persists across restarts, which one process
+   * at a time may open (`<dataDir>.lock`; a second one fails with `data_dir_in_use`).
+   */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
-    const db = await PGlite.create(dataDir ? { dataDir } : {});
-    return new PgliteDatabase(db);
+    if (!dataDir) return new PgliteDatabase(await PGlite.create({}));
+    const lock = await DataDirLock.acquire(`${path.resolve(dataDir)}.lock`);
+    try {
+      return new PgliteDatabase(await PGlite.create({ dataDir }), lock);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
   }
 
   /** Locked as `PGlite.query` locks: after any transaction in progress, one statement at a time, then synced. */
@@ -49,6 +63,10 @@ export class PgliteDatabase implements SqlDatabase {
   }
 
   async close(): Promise<void> {
-    await this.db.close();
+    try {
+      await this.db.close();
+    } finally {
+      await this.lock?.release();
+    }
   }
 }
