@@ -37,8 +37,14 @@ describe('an embedded data folder is opened by one process at a time', () => {
     await second.close();
   });
 
+  it('opens a folder whose parent does not exist yet', async () => {
+    dir = path.join(root, 'not', 'yet', 'pglite');
+    const db = await PgliteDatabase.open(dir);
+    expect(await fs.readFile(lockFile(), 'utf8')).toBe(`${process.pid}\n`);
+    await db.close();
+  });
+
   it('refuses a folder locked by another live process, naming it', async () => {
-    await fs.mkdir(root, { recursive: true });
     await fs.writeFile(lockFile(), `${process.ppid}\n`);
     await expect(PgliteDatabase.open(dir)).rejects.toThrow(`in use by process ${process.ppid}`);
     // Refusing left the other process's lock alone.

@@ -1,4 +1,5 @@
 import { promises as fs } from 'fs';
+import * as path from 'path';
 import { RosterError } from '@roster/errors';
 
 /** Lock files this process holds: a second open of the same folder in this process is refused too. */
@@ -36,6 +37,7 @@ export class DataDirLock {
 
   static async acquire(file: string): Promise<DataDirLock> {
     if (heldHere.has(file)) throw inUse(file, process.pid);
+    await fs.mkdir(path.dirname(file), { recursive: true });
     for (let attempt = 1; ; attempt++) {
       try {
         await fs.writeFile(file, `${process.pid}\n`, { flag: 'wx' });
