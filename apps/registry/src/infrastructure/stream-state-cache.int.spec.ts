@@ -36,6 +36,22 @@ describe('StreamStateCache and AggregateRepository (on PGlite)', () => {
     expect((await cache.load(stream, counter)).revision).toBe(1n);
   });
 
+  it('keeps at most maxEntries streams, dropping the one cached first (reading it does not keep it)', async () => {
+    const streams = [1, 2, 3].map(() => `counter-${randomUUID()}`);
+    for (const [i, stream] of streams.entries()) await store.append(stream, [added(i + 1)], 'no_stream');
+    const cache = new StreamStateCache(store, 2);
+    await cache.load(streams[0], counter);
+    await cache.load(streams[1], counter);
+    await cache.load(streams[0], counter);
+    await cache.load(streams[2], counter); // the third stream: streams[0], cached first, is dropped
+    // A change the cache was not told about shows which snapshots it still holds.
+    for (const stream of streams) await store.append(stream, [added(100)], 0n);
+    const totals = [];
+    for (const stream of [streams[2], streams[1], streams[0]])
+      totals.push((await cache.load(stream, counter)).state.total);
+    expect(totals).toEqual([3, 2, 101]);
+  });
+
   it('serves stale state until evicted, and the change feed eviction skips snapshots that are already newer', async () => {
     const stream = `counter-${randomUUID()}`;
     await store.append(stream, [added(1)], 'no_stream');

@@ -1,4 +1,5 @@
 import { EventStore, RecordedEvent } from '@roster/event-store';
+import { BoundedMap } from '@roster/security';
 
 /** How to fold one stream into a state: the decider's evolve and initial state. */
 export interface StreamFold<State> {
@@ -20,17 +21,22 @@ export interface StreamSnapshot<State> {
  * change feed for writes from other processes. A load that races with an eviction is not stored (generations).
  */
 export class StreamStateCache {
-  /** Per stream, one snapshot per fold: the same stream can be read through different folds (e.g. a key ring view). */
-  private readonly entries = new Map<string, Map<StreamFold<unknown>, StreamSnapshot<unknown>>>();
+  /**
+   * Per stream, one snapshot per fold: the same stream can be read through different folds (e.g. a key ring view).
+   * At most `maxEntries` streams; the one cached first is dropped (reads use `peek`, so they do not keep an entry).
+   */
+  private readonly entries: BoundedMap<string, Map<StreamFold<unknown>, StreamSnapshot<unknown>>>;
   private readonly generations = new Map<string, number>();
 
   constructor(
     private readonly store: EventStore,
     private readonly maxEntries = 100_000,
-  ) {}
+  ) {
+    this.entries = new BoundedMap(maxEntries);
+  }
 
   async load<State>(streamId: string, fold: StreamFold<State>): Promise<StreamSnapshot<State>> {
-    const cached = this.entries.get(streamId)?.get(fold as StreamFold<unknown>) as StreamSnapshot<State> | undefined;
+    const cached = this.entries.peek(streamId)?.get(fold as StreamFold<unknown>) as StreamSnapshot<State> | undefined;
     if (cached) return cached;
     const generation = this.generations.get(streamId) ?? 0;
     const events = await this.store.readStream(streamId);
@@ -47,7 +53,7 @@ export class StreamStateCache {
 
   /** Called by the change feed: drops the entry unless it already includes `revision`. */
   evictIfOlder(streamId: string, revision: bigint): void {
-    const folds = this.entries.get(streamId);
+    const folds = this.entries.peek(streamId);
     if (folds && [...folds.values()].every((snapshot) => snapshot.revision >= revision)) return;
     this.evict(streamId);
   }
@@ -63,13 +69,8 @@ export class StreamStateCache {
   }
 
   private remember<State>(streamId: string, fold: StreamFold<State>, snapshot: StreamSnapshot<State>): void {
-    let folds = this.entries.get(streamId);
+    let folds = this.entries.peek(streamId);
     if (!folds) {
-      if (this.entries.size >= this.maxEntries) {
-        // Maps iterate in insertion order: drop the oldest stream.
-        const oldest = this.entries.keys().next().value;
-        if (oldest !== undefined) this.entries.delete(oldest);
-      }
       folds = new Map();
       this.entries.set(streamId, folds);
     }
