@@ -111,7 +111,7 @@ export class SqlEventStore implements EventStore {
   /**
    * Appends go through a group commit: while one batch is being written, the appends that arrive queue up and are
    * then written together, in one statement and one transaction (each append still checks its own expected
-   * revision inside `append_events`). Under load this turns many commits into one, which is what an embedded or
+   * revision inside `append_batch`). Under load this turns many commits into one, which is what an embedded or
    * remote database pays for most.
    */
   append(
@@ -170,24 +170,12 @@ export class SqlEventStore implements EventStore {
   }
 
   private async appendBatch(batch: QueuedAppend[]): Promise<AppendOutcome[]> {
-    if (batch.length === 1) {
-      const [append] = batch;
-      // One statement, hence one implicit transaction and one round trip; NOTIFY is delivered when it commits.
-      const { rows } = await this.db.query<AppendOutcome>(
-        `SELECT outcome, last_revision, last_position FROM ${this.schema}.append_events($1, $2, $3::jsonb)`,
-        [append.streamId, append.expected, append.payload],
-      );
-      return rows;
-    }
-    // Still one statement: the appends run in array order inside one transaction. The payloads travel as one JSON
-    // array, not as a text[]: the driver escapes an array element character by character, and payloads are most of
-    // the bytes (3% of the process's time under the ingestion benchmark).
-    const { rows } = await this.db.query<AppendOutcome & { ord: string }>(
-      `SELECT a.ord::text AS ord, r.outcome, r.last_revision, r.last_position
-         FROM unnest($1::text[], $2::text[], ARRAY(SELECT jsonb_array_elements($3::jsonb)))
-              WITH ORDINALITY AS a(stream_id, expected, payload, ord)
-         CROSS JOIN LATERAL ${this.schema}.append_events(a.stream_id, a.expected, a.payload) r
-        ORDER BY a.ord`,
+    // One statement and one call: the appends run in array order inside one transaction. The payloads travel as one
+    // JSON array, not as a text[]: the driver escapes an array element character by character, and payloads are most
+    // of the bytes (3% of the process's time under the ingestion benchmark).
+    const { rows } = await this.db.query<AppendOutcome>(
+      `SELECT outcome, last_revision, last_position FROM ${this.schema}.append_batch($1::text[], $2::text[], $3::jsonb)
+        ORDER BY append_index`,
       [batch.map((a) => a.streamId), batch.map((a) => a.expected), `[${batch.map((a) => a.payload).join(',')}]`],
     );
     return rows;
