@@ -60,9 +60,21 @@ export const logIdOf = (event: unknown): string | undefined => {
 export type ConcatenatedItem =
   { ok: true; position: number; value: unknown; text: string } | { ok: false; position: number; reason: string };
 
-const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
-const OPEN = new Set([0x7b, 0x5b]); // { [
-const CLOSE = new Set([0x7d, 0x5d]); // } ]
+const isJsonWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * The index just past the closing quote of the JSON string whose opening quote is at `open`, or -1 if it is not
+ * closed. Jumps from quote to quote: a quote after an odd run of backslashes is escaped. (Scanning character by
+ * character made this receiver, not the exporter, what the Kafka export benchmark measured: 9 ms per 800 events.)
+ */
+const endOfString = (text: string, open: number): number => {
+  for (let quote = text.indexOf('"', open + 1); quote !== -1; quote = text.indexOf('"', quote + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+  }
+  return -1;
+};
 
 /**
  * Splits a HEC body into its envelopes: JSON objects written one after the other, with nothing or JSON whitespace
@@ -72,7 +84,7 @@ const CLOSE = new Set([0x7d, 0x5d]); // } ]
 export function* concatenatedJsonObjects(text: string): Generator<ConcatenatedItem> {
   let i = 0;
   for (let position = 0; ; position++) {
-    while (i < text.length && WHITESPACE.has(text.charCodeAt(i))) i++;
+    while (i < text.length && isJsonWhitespace(text.charCodeAt(i))) i++;
     if (i >= text.length) return;
     if (text[i] !== '{') {
       const reason = text[i] === '[' ? 'a JSON array is not a HEC envelope' : `expected '{' at offset ${i}`;
@@ -81,19 +93,17 @@ export function* concatenatedJsonObjects(text: string): Generator<ConcatenatedIt
     }
     const start = i;
     let depth = 0;
-    let inString = false;
-    for (; i < text.length; i++) {
+    while (i < text.length) {
       const c = text.charCodeAt(i);
-      if (inString) {
-        if (c === 0x5c)
-          i++; // backslash: skip the escaped character
-        else if (c === 0x22) inString = false;
-      } else if (c === 0x22) inString = true;
-      else if (OPEN.has(c)) depth++;
-      else if (CLOSE.has(c) && --depth === 0) {
-        i++;
-        break;
+      if (c === 0x22) {
+        const end = endOfString(text, i);
+        i = end === -1 ? text.length : end;
+        continue;
       }
+      i++;
+      // Brackets outside strings: { and [ open, } and ] close.
+      if (c === 0x7b || c === 0x5b) depth++;
+      else if ((c === 0x7d || c === 0x5d) && --depth === 0) break;
     }
     const slice = text.slice(start, i);
     if (depth !== 0) {

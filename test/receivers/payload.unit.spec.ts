@@ -13,6 +13,14 @@ describe('concatenatedJsonObjects', () => {
     expect(items.map((i) => i.position)).toEqual([0, 1, 2]);
   });
 
+  it('ends a string at a quote after an even run of backslashes only', () => {
+    // Raw text: {"e":"\\"} holds one escaped backslash; the second string holds an escaped backslash, an escaped
+    // quote, then }{ up to its real end.
+    const items = scan(String.raw`{"e":"\\"}{"e":"\\\"}{"}`);
+    expect(items.map((i) => (i.ok ? i.value : i.reason))).toEqual([{ e: '\\' }, { e: '\\"}{' }]);
+    expect(scan(String.raw`{"e":"\"}`).map((i) => (i.ok ? 'ok' : i.reason))).toEqual(['envelope is not terminated']);
+  });
+
   it('stops at the first envelope that is not a complete JSON object, giving its position', () => {
     const reasons = (text: string) => scan(text).map((i) => (i.ok ? 'ok' : `${i.position}: ${i.reason}`));
     expect(reasons('{"event":1},{"event":2}')).toEqual(['ok', "1: expected '{' at offset 11"]);
