@@ -12,8 +12,8 @@ import { pause, retryDelay, safely, whenAborted } from './support';
  * Commit after processing: `autoCommit` is off; an offset is resolved and committed only once the handler resolved for
  * the events before it. Other tenants' messages are skipped unparsed, and their offsets committed with ours. While
  * the handler runs (a SIEM down can hold it for days), the consumer heartbeats so the group keeps it. While a batch is
- * handled, the next fetch is read and decoded, and waits for its turn: the SIEM's answers, Kafka's fetches and decoding
- * overlap, and memory stays bounded (two decoded fetches of at most `maxBytes`).
+ * handled, the next fetch is read and waits for its turn: the SIEM's answers and Kafka's fetches overlap, and memory
+ * stays bounded (two fetches of at most `maxBytes`, one of them decoded).
  *
  * Failures: kafkajs retries a failed fetch or commit, then crashes and restarts the consumer. After a crash kafkajs
  * does not restart from (e.g. no group coordinator yet after a broker restart), or a handler that threw, the source
@@ -174,11 +174,11 @@ export class KafkaLogSource implements LogSource {
   }
 
   /**
-   * A fetch: its events are decoded at once, then it waits until the batch before it was handled and is handed over.
-   * The offset is resolved then, so kafkajs fetches the next batch while this one is handled; only commits, made after
-   * handling, move the group's position. Decoding before the wait takes a fifth of the time per event off the delivery
-   * path (the wait is spent on the SIEM's answers anyway), for one more decoded fetch in memory. A failed turn fails
-   * the consumer (`fail`): the next one resumes from the committed offset, so no batch is skipped.
+   * A fetch: it waits until the batch before it was handled, then its events are decoded and handed over. The offset
+   * is resolved at once, so kafkajs fetches the next batch while this one is handled; only commits, made after
+   * handling, move the group's position. Decoding waits too, because decoded events take several times the memory of
+   * the fetch. A failed turn fails the consumer (`fail`): the next one resumes from the committed offset, so no batch
+   * is skipped.
    */
   private async eachBatch(
     payload: EachBatchPayload,
@@ -191,9 +191,9 @@ export class KafkaLogSource implements LogSource {
     const { topic, partition } = batch;
     const stopping = (): boolean => signal.aborted || !isRunning() || isStale() || turns.failed;
     if (stopping() || batch.messages.length === 0) return;
-    const events = this.eventsOf(batch.messages, topic, partition);
     await this.withHeartbeats(payload, turns.handling);
     if (stopping()) return;
+    const events = this.eventsOf(batch.messages, topic, partition);
     const fetched: FetchedBatch = { topic, partition, events, lastOffset: batch.lastOffset() };
     turns.handling = handle(fetched).catch((error: unknown) => {
       turns.failed = true;
