@@ -19,9 +19,17 @@ eventStoreContract('SqlEventStore on PGlite', async () => {
 });
 
 describe('SqlEventStore group commit', () => {
-  it('writes appends issued together in the order they were issued, each checked against its expectation', async () => {
+  const withStore = async (test: (store: SqlEventStore) => Promise<void>): Promise<void> => {
     const store = await SqlEventStore.create(await database());
     try {
+      await test(store);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('writes appends issued together in the order they were issued, each checked against its expectation', () =>
+    withStore(async (store) => {
       const stream = `group-${randomUUID()}`;
       const events = [0, 1, 2, 3].map((n) => ({ id: randomUUID(), type: 't', data: { n } }));
       // The first append goes out alone; the next three queue behind it and are written as one batch, where each
@@ -36,14 +44,10 @@ describe('SqlEventStore group commit', () => {
       const stored = await store.readStream(stream);
       expect(stored.map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3 }]);
       expect(stored.map((e) => e.id)).toEqual(events.map((e) => e.id));
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 
-  it('gives each append of one batch the outcome it would have alone: written, conflict or duplicate', async () => {
-    const store = await SqlEventStore.create(await database());
-    try {
+  it('gives each append of one batch the outcome it would have alone: written, conflict or duplicate', () =>
+    withStore(async (store) => {
       const stream = `group-${randomUUID()}`;
       const [a, b, c, d] = [0, 1, 2, 3].map((n) => ({ id: randomUUID(), type: 't', data: { n } }));
       const head = await store.headPosition();
@@ -62,14 +66,10 @@ describe('SqlEventStore group commit', () => {
       expect(values[4]).toEqual({ nextExpectedRevision: 0n, position: head + 3n });
       expect((await store.readStream(stream)).map((e) => e.id)).toEqual([a.id, b.id]);
       expect(await store.headPosition()).toBe(head + 3n);
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 
-  it('writes the neighbours of an append the database refuses, which fails alone', async () => {
-    const store = await SqlEventStore.create(await database());
-    try {
+  it('writes the neighbours of an append the database refuses, which fails alone', () =>
+    withStore(async (store) => {
       const stream = `group-${randomUUID()}`;
       const event = (data: Record<string, unknown>) => ({ id: randomUUID(), type: 't', data });
       const first = store.append(`${stream}-first`, [event({ n: 0 })], 'no_stream');
@@ -83,8 +83,5 @@ describe('SqlEventStore group commit', () => {
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect(await store.readStream(`${stream}-bad`)).toEqual([]);
       expect((await store.readStream(`${stream}-b`)).map((e) => e.data)).toEqual([{ n: 2 }]);
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 });
