@@ -1,5 +1,5 @@
 /**
- * Tables and the append functions of the SQL event store (PostgreSQL and PGlite run the same statements).
+ * Tables and the append function of the SQL event store (PostgreSQL and PGlite run the same statements).
  *
  * Why appends cannot skip a subscriber: every append first takes one transaction-scoped advisory lock, numbers its
  * events after the head kept in `log_head`, and holds the lock until it has committed. So appends run one at a time
