@@ -1,10 +1,13 @@
+import { randomUUID } from 'crypto';
 import { SqlEventStore } from '@roster/event-store';
 import { PostgresDatabase } from '@roster/sql';
 import { createScratchDatabase, describeWithService } from '@roster/testing';
-import { readCheckpoint } from './checkpoints';
+import { ProjectionSet } from './apply-batch';
+import { prepareCheckpoint, readCheckpoint } from './checkpoints';
 import { ClientsReader } from './clients/clients.reader';
 import { ConnectionsReader } from './connections/connections.reader';
 import { registryProjections } from './index';
+import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { ReadModelFreshness } from './read-model-freshness';
 import { appendAll, countingProjection, counts, ev, tick } from './read-models.fixtures';
@@ -80,6 +83,29 @@ describeWithService('postgres', 'registry read models on PostgreSQL', () => {
     } finally {
       await freshness.close();
     }
+  });
+
+  it('commits a batch of read-model rows without waiting for the WAL flush, and only that transaction', async () => {
+    const settings: string[] = [];
+    const probe: Projection = {
+      name: 'commit-probe',
+      version: 1,
+      tables: [],
+      handles: ['Probed'],
+      streamPrefixes: ['commit-probe-'],
+      apply: async (tx) => {
+        const { rows } = await tx.query<{ value: string }>(`SELECT current_setting('synchronous_commit') AS value`);
+        settings.push(rows[0].value);
+      },
+    };
+    await prepareCheckpoint(projector, 'commit-probe', [probe]);
+    // Not a tick: the counting projection of the other cases would count it.
+    const { position } = await store.append('commit-probe-1', [{ id: randomUUID(), type: 'Probed', data: {} }], 'any');
+    const [event] = await store.readAll({ after: position - 1n, limit: 1 });
+    expect(await new ProjectionSet('commit-probe', [probe]).applyBatch(projector, [event], 0n)).toBe(position);
+    expect(settings).toEqual(['off']);
+    const { rows } = await projector.query<{ value: string }>(`SELECT current_setting('synchronous_commit') AS value`);
+    expect(rows[0].value).toBe('on');
   });
 
   it('applies each event once with two concurrent runners on one checkpoint, and rebuilds to the same rows', async () => {
