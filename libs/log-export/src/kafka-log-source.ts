@@ -81,9 +81,13 @@ interface FetchedBatch {
   lastOffset: string;
 }
 
-/** One consumer's batches, handled one at a time in offset order; `failed` once a turn failed (the consumer is done). */
+/**
+ * One consumer's batches, handled one at a time in offset order; `failed` once a turn or a commit failed (the consumer
+ * is done). Commits are made in order too, each once its chunk was handled, while the next chunk is handled.
+ */
 interface HandlingTurns {
   handling: Promise<void>;
+  committing: Promise<void>;
   failed: boolean;
 }
 
@@ -143,7 +147,8 @@ export class KafkaLogSource implements LogSource {
       if (!payload.restart) fail(payload.error);
     });
     consumer.on(consumer.events.GROUP_JOIN, () => onJoined());
-    const turns: HandlingTurns = { handling: Promise.resolve(), failed: false };
+    const turns: HandlingTurns = { handling: Promise.resolve(), committing: Promise.resolve(), failed: false };
+    const commitAfter = this.committer(consumer, turns, fail);
     const started = (async () => {
       await consumer.connect();
       // fromBeginning applies to a new group only: the worker skips what precedes the stream.
@@ -154,7 +159,13 @@ export class KafkaLogSource implements LogSource {
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 1,
         eachBatch: (payload) =>
-          this.eachBatch(payload, signal, turns, (batch) => this.handleInTurn(batch, handler, signal, consumer), fail),
+          this.eachBatch(
+            payload,
+            signal,
+            turns,
+            (batch) => this.handleInTurn(batch, handler, signal, commitAfter),
+            fail,
+          ),
       });
     })();
     started.catch(() => undefined);
@@ -166,6 +177,7 @@ export class KafkaLogSource implements LogSource {
       stop.dispose();
       // The batch in hand is committed (handled) or left (aborted) while the consumer can still commit.
       await turns.handling;
+      await turns.committing;
       await consumer.disconnect().catch(() => undefined);
       // Cut short by the disconnect; once it settled, nothing of it can reconnect behind our back.
       await started.catch(() => undefined);
@@ -207,10 +219,9 @@ export class KafkaLogSource implements LogSource {
     { topic, partition, events, lastOffset }: FetchedBatch,
     handler: SourceBatchHandler,
     signal: AbortSignal,
-    consumer: Consumer,
+    commitAfter: (topic: string, partition: number, offset: string) => void,
   ): Promise<void> {
-    const commit = (offset: string): Promise<void> =>
-      consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+    const commit = (offset: string): void => commitAfter(topic, partition, offset);
     const max = Math.max(1, this.options.maxBatchEvents ?? 5000);
     let committed: string | undefined;
     for (let start = 0; start < events.length; start += max) {
@@ -230,10 +241,31 @@ export class KafkaLogSource implements LogSource {
       }
       // Handled, even if a stop came meanwhile: commit, so a restart does not send it again.
       committed = chunk[chunk.length - 1].offset;
-      await commit(committed);
+      commit(committed);
     }
     // Other tenants' messages after our last event (or a batch without ours) move the position too.
-    if (!signal.aborted && committed !== lastOffset) await commit(lastOffset);
+    if (!signal.aborted && committed !== lastOffset) commit(lastOffset);
+  }
+
+  /**
+   * Queues the commit of a handled offset behind the commits before it, and returns at once: the next chunk is handled
+   * while Kafka commits this one (6 ms of every 110 ms under the export benchmark). A commit only ever follows the
+   * handling of everything before its offset, so the order of handling is enough for at least once. A failed commit
+   * fails the consumer, which restarts from the last committed offset; the consumer waits for queued commits before
+   * it disconnects.
+   */
+  private committer(consumer: Consumer, turns: HandlingTurns, fail: (error: unknown) => void) {
+    return (topic: string, partition: number, offset: string): void => {
+      turns.committing = turns.committing.then(async () => {
+        if (turns.failed) return;
+        try {
+          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+        } catch (error) {
+          turns.failed = true;
+          fail(error);
+        }
+      });
+    };
   }
 
   /** The stream's tenant's events of a fetch, in offset order; other tenants' messages are not parsed. */
