@@ -36,8 +36,8 @@ export class ProjectionSet {
    *
    * On PostgreSQL the commit does not wait for the WAL flush (`synchronous_commit = off` for this transaction): a
    * crash of the database can only take back whole recent batches, rows with their checkpoint, and the events are
-   * then applied again from the checkpoint that survived. The event store's own commits stay synchronous; its group
-   * commits spent two thirds of their time waiting for flushes that the read models' commits queued in front of them.
+   * then applied again from the checkpoint that survived. The event store's own commits stay synchronous: its group
+   * commits spend most of their time waiting for WAL flushes, and read-model commits no longer add flushes of their own.
    */
   applyBatch(db: SqlDatabase, events: readonly RecordedEvent[], committed: bigint): Promise<bigint> {
     return db.transaction(async (tx) => {
