@@ -31,11 +31,7 @@ import { safely, type MetricHook } from './support';
  * revision (resume) continues from there with a new failure window.
  */
 
-/**
- * Requests in flight per stream: the second overlaps the SIEM's work on the first. (Two once failed the
- * shutdown-under-load e2e test: it waited for every event to be seen, which the other lane had already delivered
- * before the stop, and then looked for the held batch's redelivery too early. The test now waits for that.)
- */
+/** Requests in flight per stream: the second overlaps the SIEM's work on the first. */
 export const DEFAULT_REQUEST_CONCURRENCY = 2;
 
 /** Auth0 pauses a stream unreachable for 7 consecutive days. */
