@@ -37,9 +37,26 @@ describe('Splunk HEC encoding', () => {
   });
 });
 
+describe('frameBody', () => {
+  const framing = { open: '[', separator: ',\n', close: ']' };
+
+  it('writes multi-byte text at the right offsets, with nothing left over', () => {
+    const parts = ['"é"', '"€ and 𝄞"', '""'];
+    const body = frameBody(framing, parts);
+    expect(body.toString('utf8')).toBe('["é",\n"€ and 𝄞",\n""]');
+    expect(body.length).toBe(Buffer.byteLength('["é",\n"€ and 𝄞",\n""]'));
+  });
+
+  it('frames no part as open and close alone', () => {
+    expect(frameBody(framing, []).toString('utf8')).toBe('[]');
+    expect(frameBody({ open: '', separator: '\n', close: '' }, ['a']).toString('utf8')).toBe('a');
+  });
+});
+
 describe('webhook encoding', () => {
   const events = logEvents(3);
-  const body = (format: keyof typeof WEBHOOK_FRAMING) => frameBody(WEBHOOK_FRAMING[format], events.map(webhookElement));
+  const body = (format: keyof typeof WEBHOOK_FRAMING) =>
+    frameBody(WEBHOOK_FRAMING[format], events.map(webhookElement)).toString('utf8');
   const elements = events.map((event) => ({ log_id: event.log_id, data: event }));
 
   it('frames elements per content format', () => {

@@ -65,11 +65,26 @@ export interface AnswerContext {
   retryAfterMs: number | undefined;
 }
 
-/** A body's bytes: `open`, the events with separators, `close`. */
-export const frameBody = (framing: Framing, parts: readonly string[]): string =>
-  `${framing.open}${parts.join(framing.separator)}${framing.close}`;
-
 const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/**
+ * A body's bytes: `open`, the events with separators, `close`, written into one buffer part by part. Joining them into
+ * one string first would make every request body (hundreds of KB) a large string on the heap, kept until a full
+ * collection, on top of its buffer.
+ */
+export const frameBody = ({ open, separator, close }: Framing, parts: readonly string[]): Buffer => {
+  const separatorBytes = byteLength(separator);
+  let size = byteLength(open) + byteLength(close) + Math.max(0, parts.length - 1) * separatorBytes;
+  for (const part of parts) size += byteLength(part);
+  const body = Buffer.allocUnsafe(size);
+  let at = body.write(open, 0, 'utf8');
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0 && separatorBytes > 0) at += body.write(separator, at, 'utf8');
+    at += body.write(parts[i], at, 'utf8');
+  }
+  body.write(close, at, 'utf8');
+  return body;
+};
 
 const limit = (own: number, requested: number | undefined): number =>
   requested !== undefined && Number.isInteger(requested) && requested >= 1 ? Math.min(own, requested) : own;
@@ -162,9 +177,8 @@ export class HttpSinkConnector implements SinkConnector {
       const reason = `event ${events[oversize].log_id} is ${size} bytes, over ${protocol.service}'s limit of ${protocol.maxEventBytes} bytes per event`;
       return { refused: rejected(reason, undefined, oversize) };
     }
-    const text = frameBody(protocol.framing, parts);
     const headers: Record<string, string> = { 'user-agent': 'roster-log-streams', ...protocol.headers(events) };
-    let body = Buffer.from(text, 'utf8');
+    let body = frameBody(protocol.framing, parts);
     if (protocol.gzip) {
       body = await gzipAsync(body, { level: GZIP_LEVEL });
       headers['content-encoding'] = 'gzip';
