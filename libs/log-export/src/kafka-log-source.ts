@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, RetryOptions } from 'kafkajs';
 import { RosterError } from '@roster/errors';
-import { decodeLogEventMessage, LOG_EVENTS_TOPIC, tenantOfMessage } from './kafka-topic';
+import { decodeLogEventMessage, isMessageOfTenant, LOG_EVENTS_TOPIC } from './kafka-topic';
 import type { LogSource, SourceBatchHandler, SourcedLogEvent } from './log-source';
 import { pause, retryDelay, safely, whenAborted } from './support';
 
@@ -275,7 +275,7 @@ export class KafkaLogSource implements LogSource {
   private eventsOf(messages: EachBatchPayload['batch']['messages'], topic: string, partition: number): Positioned[] {
     const events: Positioned[] = [];
     for (const message of messages) {
-      if (tenantOfMessage(message) !== this.options.tenant) continue;
+      if (!isMessageOfTenant(message, this.options.tenant)) continue;
       try {
         const { position, event } = decodeLogEventMessage(message);
         events.push({ position, event, offset: message.offset });

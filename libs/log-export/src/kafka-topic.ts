@@ -75,9 +75,29 @@ const text = (value: HeaderValue | Buffer | string | null): string | undefined =
   return one === undefined ? undefined : typeof one === 'string' ? one : one.toString('utf8');
 };
 
+/**
+ * Whether a key or header says `expected`, without making a string of it: this runs several times for every message of
+ * the topic. Byte by byte while `expected` is ASCII (its UTF-8 bytes are its char codes), by decoding otherwise.
+ */
+const says = (value: HeaderValue | Buffer | string | null, expected: string): boolean => {
+  const one = Array.isArray(value) ? value[value.length - 1] : value;
+  if (one === null || one === undefined) return false;
+  if (typeof one === 'string') return one === expected;
+  for (let i = 0; i < expected.length; i++) {
+    const code = expected.charCodeAt(i);
+    if (code > 0x7f) return one.toString('utf8') === expected;
+    if (one[i] !== code) return false;
+  }
+  return one.length === expected.length;
+};
+
 /** The tenant a message belongs to (its key), read without decoding the value: consumers skip others' events cheaply. */
 export const tenantOfMessage = (message: Pick<ReceivedLogEventMessage, 'key'>): string | undefined =>
   text(message.key ?? null);
+
+/** Whether a message is one of `tenant`'s, its key compared without making a string of it. */
+export const isMessageOfTenant = (message: Pick<ReceivedLogEventMessage, 'key'>, tenant: string): boolean =>
+  says(message.key ?? null, tenant);
 
 const invalid = (message: string): RosterError =>
   new RosterError('validation', 'invalid_log_event_message', message, { retriable: false });
@@ -91,11 +111,13 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  */
 export const decodeLogEventMessage = (message: ReceivedLogEventMessage): DecodedLogEvent => {
   const header = (name: string): string | undefined => text(message.headers?.[name]);
-  const schema = header(LOG_EVENT_HEADERS.schema);
-  if (schema !== LOG_EVENT_SCHEMA) throw invalid(`schema is ${schema ?? 'missing'}, expected ${LOG_EVENT_SCHEMA}`);
+  const headerSays = (name: string, expected: string): boolean => says(message.headers?.[name], expected);
+  if (!headerSays(LOG_EVENT_HEADERS.schema, LOG_EVENT_SCHEMA)) {
+    throw invalid(`schema is ${header(LOG_EVENT_HEADERS.schema) ?? 'missing'}, expected ${LOG_EVENT_SCHEMA}`);
+  }
   const tenant = tenantOfMessage(message);
   if (!tenant) throw invalid('the key (tenant) is missing');
-  if (header(LOG_EVENT_HEADERS.tenant) !== tenant) throw invalid('the tenant header differs from the key');
+  if (!headerSays(LOG_EVENT_HEADERS.tenant, tenant)) throw invalid('the tenant header differs from the key');
   const positionText = header(LOG_EVENT_HEADERS.position) ?? '';
   const position = positionOfLogId(positionText);
   if (position === undefined) throw invalid(`position "${positionText.slice(0, 40)}" is not a position`);
@@ -112,7 +134,7 @@ export const decodeLogEventMessage = (message: ReceivedLogEventMessage): Decoded
   if (typeof event.type !== 'string' || typeof event.date !== 'string' || typeof event.tenant_name !== 'string') {
     throw invalid('the value lacks type, date or tenant_name');
   }
-  if (header(LOG_EVENT_HEADERS.logId) !== event.log_id || header(LOG_EVENT_HEADERS.type) !== event.type) {
+  if (!headerSays(LOG_EVENT_HEADERS.logId, event.log_id) || !headerSays(LOG_EVENT_HEADERS.type, event.type)) {
     throw invalid('the log_id or type header differs from the value');
   }
   // The connectors write this very text again instead of serialising the parsed copy.

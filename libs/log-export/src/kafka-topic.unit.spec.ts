@@ -6,6 +6,7 @@ import { logEvent } from '../../log-sinks/src/log-sinks.fixtures';
 import {
   decodeLogEventMessage,
   encodeLogEventMessage,
+  isMessageOfTenant,
   LOG_EVENTS_TOPIC,
   tenantOfMessage,
   type ReceivedLogEventMessage,
@@ -90,6 +91,24 @@ describe('the log events topic contract', () => {
   it('reads the tenant from the key alone', () => {
     expect(tenantOfMessage(asReceived(encodeLogEventMessage('globex', 1n, logEvent(1))))).toBe('globex');
     expect(tenantOfMessage({ key: null })).toBeUndefined();
+  });
+
+  it('compares a key or header as bytes, to the last byte, in any alphabet', () => {
+    const received = (tenant: string, headers: Record<string, string> = {}) => {
+      const message = encodeLogEventMessage(tenant, 7n, logEvent(7, { tenant_name: tenant }));
+      return asReceived({ ...message, headers: { ...message.headers, ...headers } });
+    };
+    expect(isMessageOfTenant(received('acme'), 'acme')).toBe(true);
+    expect(isMessageOfTenant(received('acme'), 'acm')).toBe(false);
+    expect(isMessageOfTenant(received('acm'), 'acme')).toBe(false);
+    expect(isMessageOfTenant(received('çafé'), 'çafé')).toBe(true);
+    expect(isMessageOfTenant(received('çafé'), 'çafe')).toBe(false);
+    expect(isMessageOfTenant({ key: null }, 'acme')).toBe(false);
+    expect(decodeLogEventMessage(received('çafé')).tenant).toBe('çafé');
+    expect(decodeError(received('acme', { tenant: 'acmee' }))).toMatch(/tenant/);
+    expect(decodeError(received('acme', { type: 'sap' }))).toMatch(/header/);
+    expect(decodeError(received('acme', { log_id: `${logIdOf(7n)}0` }))).toMatch(/header/);
+    expect(decodeError(received('acme', { schema: 'roster.log-event/1 ' }))).toMatch(/schema is roster.log-event\/1 ,/);
   });
 
   it.each<[string, (m: ReturnType<typeof encodeLogEventMessage>) => ReceivedLogEventMessage, RegExp]>([
