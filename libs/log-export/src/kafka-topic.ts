@@ -68,10 +68,12 @@ export const encodeLogEventMessage = (tenant: string, position: bigint, event: L
   },
 });
 
+/** A header repeated: the last value wins, as in Kafka's own record headers lookup (`lastHeader`). */
+const lastValue = (value: HeaderValue | Buffer | string | null): Buffer | string | undefined =>
+  Array.isArray(value) ? value[value.length - 1] : (value ?? undefined);
+
 const text = (value: HeaderValue | Buffer | string | null): string | undefined => {
-  if (value === null || value === undefined) return undefined;
-  // A header repeated: the last value wins, as in Kafka's own record headers lookup (`lastHeader`).
-  const one = Array.isArray(value) ? value[value.length - 1] : value;
+  const one = lastValue(value);
   return one === undefined ? undefined : typeof one === 'string' ? one : one.toString('utf8');
 };
 
@@ -80,8 +82,8 @@ const text = (value: HeaderValue | Buffer | string | null): string | undefined =
  * the topic. Byte by byte while `expected` is ASCII (its UTF-8 bytes are its char codes), by decoding otherwise.
  */
 const says = (value: HeaderValue | Buffer | string | null, expected: string): boolean => {
-  const one = Array.isArray(value) ? value[value.length - 1] : value;
-  if (one === null || one === undefined) return false;
+  const one = lastValue(value);
+  if (one === undefined) return false;
   if (typeof one === 'string') return one === expected;
   for (let i = 0; i < expected.length; i++) {
     const code = expected.charCodeAt(i);
