@@ -72,10 +72,15 @@ const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
  * one string first would make every request body (hundreds of KB) a large string on the heap, kept until a full
  * collection, on top of its buffer.
  */
-export const frameBody = ({ open, separator, close }: Framing, parts: readonly string[]): Buffer => {
+export const frameBody = (
+  { open, separator, close }: Framing,
+  parts: readonly string[],
+  /** Each part's UTF-8 length, when the caller has measured them already. */
+  partBytes: readonly number[] = parts.map(byteLength),
+): Buffer => {
   const separatorBytes = byteLength(separator);
   let size = byteLength(open) + byteLength(close) + Math.max(0, parts.length - 1) * separatorBytes;
-  for (const part of parts) size += byteLength(part);
+  for (const bytes of partBytes) size += bytes;
   const body = Buffer.allocUnsafe(size);
   let at = body.write(open, 0, 'utf8');
   for (let i = 0; i < parts.length; i++) {
@@ -169,16 +174,16 @@ export class HttpSinkConnector implements SinkConnector {
   private async buildRequest(events: readonly LogEvent[]): Promise<BuiltRequest> {
     const { protocol } = this;
     const parts = events.map((event) => this.encode(event));
+    const partBytes = parts.map(byteLength);
     const oversize =
-      protocol.maxEventBytes === undefined ? -1 : parts.findIndex((p) => byteLength(p) > protocol.maxEventBytes!);
+      protocol.maxEventBytes === undefined ? -1 : partBytes.findIndex((bytes) => bytes > protocol.maxEventBytes!);
     if (oversize >= 0) {
       // It can never be delivered: refuse it here rather than send a request the SIEM must refuse.
-      const size = byteLength(parts[oversize]);
-      const reason = `event ${events[oversize].log_id} is ${size} bytes, over ${protocol.service}'s limit of ${protocol.maxEventBytes} bytes per event`;
+      const reason = `event ${events[oversize].log_id} is ${partBytes[oversize]} bytes, over ${protocol.service}'s limit of ${protocol.maxEventBytes} bytes per event`;
       return { refused: rejected(reason, undefined, oversize) };
     }
     const headers: Record<string, string> = { 'user-agent': 'roster-log-streams', ...protocol.headers(events) };
-    let body = frameBody(protocol.framing, parts);
+    let body = frameBody(protocol.framing, parts, partBytes);
     if (protocol.gzip) {
       body = await gzipAsync(body, { level: GZIP_LEVEL });
       headers['content-encoding'] = 'gzip';
