@@ -5,12 +5,16 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { RosterError } from '@roster/errors';
 import { TextLogger, requestIdFrom, type MetricsRegistry } from '@roster/observability';
 import { ErrorFilter, errorResponseFor } from './error.filter';
+import { closeAfterHandlers } from './handlers-in-flight';
 
 /** Raw or percent-encoded C0 controls and DEL. */
 // eslint-disable-next-line no-control-regex
 const CONTROL_IN_URL = /[\u0000-\u001f\u007f]|%(?:[01][0-9a-f]|7f)/i;
 
 export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** Longest a close waits for the handlers still running (see `closeAfterHandlers`). */
+const HANDLERS_DRAIN_MS = 10_000;
 
 export interface HttpAppOptions {
   bodyLimitBytes: number;
@@ -46,6 +50,7 @@ export const createHttpApp = async (
     logger: options.logger ?? new TextLogger(),
   });
   attachRequestIds(app);
+  closeAfterHandlers(app.getHttpAdapter().getInstance(), HANDLERS_DRAIN_MS);
   // NUL and other control characters have no place in a URL path or query; refuse them before routing, so they
   // never reach a database (PostgreSQL rejects NUL in text) and always get the API's own 400.
   app
