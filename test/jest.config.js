@@ -8,19 +8,9 @@ const moduleNameMapper = Object.fromEntries(
   Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
 );
 
-const transform = {
-  '^.+\\.ts$': [
-    '@swc/jest',
-    {
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2022',
-      },
-      module: { type: 'commonjs' },
-    },
-  ],
-};
+const { SWC_OPTIONS } = require('../scripts/typescript-sources');
+
+const transform = { '^.+\\.ts$': ['@swc/jest', SWC_OPTIONS] };
 
 const project = (name, extra = {}) => ({
   displayName: name,
