@@ -56,6 +56,10 @@ describe('PgliteDatabase in its worker thread', () => {
     expect(rows).toEqual([{ id: 3 }]);
   });
 
+  it('commits a transaction whose work runs no statement', async () => {
+    await expect(db.transaction(async () => 'nothing to do')).resolves.toBe('nothing to do');
+  });
+
   it('runs a statement sent during a transaction after that transaction', async () => {
     const order: string[] = [];
     let inside!: () => void;
@@ -109,5 +113,7 @@ describe('PgliteDatabase in its worker thread', () => {
     await other.close();
 
     await expect(other.query('SELECT 1')).rejects.toMatchObject({ code: 'database_closed' });
+    await expect(other.transaction((tx) => tx.query('SELECT 1'))).rejects.toMatchObject({ code: 'database_closed' });
+    await expect(other.transaction(async () => 'no statement')).rejects.toMatchObject({ code: 'database_closed' });
   });
 });

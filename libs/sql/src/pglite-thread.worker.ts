@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'worker_threads';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { PgliteStatements } from './pglite-statements';
 import { PgliteReply, PgliteRequest, PgliteThreadOptions, serializeError } from './pglite-thread.protocol';
 
@@ -13,7 +13,8 @@ import { PgliteReply, PgliteRequest, PgliteThreadOptions, serializeError } from 
 const ROLLBACK = Symbol('rollback');
 
 interface OpenTransaction {
-  query: (text: string, params: readonly unknown[]) => Promise<unknown[]>;
+  /** Once BEGIN has run: statements may arrive before (the main thread does not wait for BEGIN's answer). */
+  opened: Promise<Transaction>;
   finish: (commit: boolean) => void;
   done: Promise<void>;
 }
@@ -39,22 +40,27 @@ const serve = async (port: NonNullable<typeof parentPort>, options: PgliteThread
   const begin = (id: number): void => {
     let finish!: (commit: boolean) => void;
     const decided = new Promise<boolean>((resolve) => (finish = resolve));
+    let open!: (tx: Transaction) => void;
+    let refuse!: (error: unknown) => void;
+    const opened = new Promise<Transaction>((resolve, reject) => {
+      open = resolve;
+      refuse = reject;
+    });
+    opened.catch(() => undefined);
+    let began = false;
     const done = db.transaction(async (tx) => {
-      transactions.set(id, {
-        query: (text, params) => {
-          if (tx.closed) throw new Error('Transaction is closed');
-          return db._runExclusiveQuery(() => statements.run(text, params));
-        },
-        finish,
-        done,
-      });
+      began = true;
+      open(tx);
       send({ id });
       if (!(await decided)) throw ROLLBACK;
     });
-    // BEGIN itself failed: the transaction never opened, so the begin request gets the error.
+    // BEGIN itself failed: the begin request and the statements sent after it get the error.
     done.catch((error) => {
-      if (!transactions.has(id)) send({ id, error: serializeError(error) });
+      if (began) return;
+      refuse(error);
+      send({ id, error: serializeError(error) });
     });
+    transactions.set(id, { opened, finish, done });
   };
 
   const end = async (tx: number, commit: boolean): Promise<void> => {
@@ -77,7 +83,9 @@ const serve = async (port: NonNullable<typeof parentPort>, options: PgliteThread
       case 'txQuery': {
         const open = transactions.get(request.tx);
         if (!open) throw new Error(`No open transaction ${request.tx}`);
-        return open.query(request.text, request.params);
+        const tx = await open.opened;
+        if (tx.closed) throw new Error('Transaction is closed');
+        return db._runExclusiveQuery(() => statements.run(request.text, request.params));
       }
       case 'end':
         return void (await end(request.tx, request.commit));
