@@ -108,6 +108,17 @@ describe('PgliteDatabase in its worker thread', () => {
     await fs.rm(dir, { recursive: true });
   });
 
+  it('fails the statements in flight and every later one when its thread dies, instead of leaving them waiting', async () => {
+    const doomed = await PgliteDatabase.open();
+    const inFlight = doomed.query('SELECT pg_sleep(5)');
+
+    await (doomed as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+
+    await expect(inFlight).rejects.toMatchObject({ code: 'database_unavailable', retriable: true });
+    await expect(doomed.query('SELECT 1')).rejects.toMatchObject({ code: 'database_unavailable' });
+    await expect(doomed.close()).resolves.toBeUndefined();
+  });
+
   it('refuses statements once closed', async () => {
     const other = await PgliteDatabase.open();
     await other.close();
