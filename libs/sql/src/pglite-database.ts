@@ -13,6 +13,8 @@ import {
 } from './pglite-thread.protocol';
 import { SqlDatabase, SqlQueryable } from './sql-database';
 
+const threadExited = (code: number): Error => new Error(`The embedded database thread exited (code ${code})`);
+
 /** A request as sent, without the id that `call` gives it. */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = WithoutId<PgliteRequest>;
@@ -42,7 +44,7 @@ export class PgliteDatabase implements SqlDatabase {
   ) {
     worker.on('message', (reply: PgliteReply) => this.receive(reply));
     worker.on('error', (error) => this.fail(error));
-    worker.on('exit', (code) => this.fail(new Error(`The embedded database thread exited (code ${code})`)));
+    worker.on('exit', (code) => this.fail(threadExited(code)));
     worker.unref();
   }
 
@@ -61,7 +63,7 @@ export class PgliteDatabase implements SqlDatabase {
           'error' in ready ? reject(deserializeError(ready.error)) : resolve(),
         );
         starting.once('error', reject);
-        starting.once('exit', (code) => reject(new Error(`The embedded database thread exited (code ${code})`)));
+        starting.once('exit', (code) => reject(threadExited(code)));
       });
       return new PgliteDatabase(worker, lock);
     } catch (error) {
