@@ -7,7 +7,6 @@ import {
   PgliteReply,
   PgliteRequest,
   PgliteThreadOptions,
-  SerializedError,
   WasmModule,
   deserializeError,
 } from './pglite-thread.protocol';
@@ -157,7 +156,7 @@ export class PgliteDatabase implements SqlDatabase {
     if (!pending) return;
     this.pending.delete(reply.id);
     if (this.pending.size === 0) this.worker.unref();
-    if ('error' in reply) pending.reject(deserializeError(reply.error as SerializedError));
+    if ('error' in reply) pending.reject(deserializeError(reply.error));
     else pending.resolve(reply.rows ?? []);
   }
 
